@@ -1,0 +1,54 @@
+"""Careers Tracker: careers encounters, Gatsby Benchmarks and action plans for schools."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import load_config
+from .extensions import csrf, db, htmx, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Application factory. Reads configuration; touches no database and no files."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(load_config(app.instance_path, overrides))
+
+    from . import models  # noqa: F401 - register the models with the metadata
+    from .database import init_engine_events
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    init_engine_events(app)
+
+    from . import security, templating
+
+    security.init_app(app)
+    templating.init_app(app)
+
+    from .auth.views import bp as auth_bp
+    from .encounters.views import bp as encounters_bp
+    from .main.views import bp as main_bp
+    from .pupils.views import bp as pupils_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(encounters_bp)
+    app.register_blueprint(pupils_bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

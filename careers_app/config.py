@@ -1,0 +1,43 @@
+"""Configuration: defaults, then the environment, then explicit overrides."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-insecure-key"
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """Accept the common `postgres://` and `postgresql://` spellings; use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the app config. Reads the environment but changes nothing."""
+    # A relative SQLite path lives in the instance folder (Flask-SQLAlchemy resolves it).
+    default_db = "sqlite:///careers.db"
+    config: dict[str, Any] = {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(os.environ.get("DATABASE_URL", default_db)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=10),
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # How long the "Undo" button stays on a freshly logged encounter.
+        "UNDO_WINDOW": timedelta(minutes=10),
+        # Europe/London is where every date and time is shown.
+        "TIMEZONE": "Europe/London",
+    }
+    if overrides:
+        config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(config["SQLALCHEMY_DATABASE_URI"])
+    return config

@@ -1,0 +1,221 @@
+"""The demo school: realistic pupils, tutor groups, organisations and a term of encounters.
+
+Bulk inserts keep even the large variant (several schools, thousands of pupils, years of
+history) fast. Seeding is idempotent: an existing demo school is left as it is.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+
+from .database import write_transaction
+from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
+from .domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind
+from .domain.dates import today_london
+from .domain.upn import make_upn
+from .extensions import db
+from .models import (Encounter, EncounterBenchmark, Organisation, Participation, Pupil, Role,
+                     School, User)
+from .security import hash_password
+
+DEFAULT_PASSWORD = "careers-demo-2026"
+FORENAMES = ("Amelia Olivia Isla Ava Mia Ivy Lily Freya Florence Sophia Grace Ella Evie Poppy "
+             "Zoë Aisha Maryam Priya Chloe Ruby Noah Oliver George Arthur Leo Harry Oscar Muhammad "
+             "Jack Charlie Jacob Freddie Alfie Theo Henry Archie Joshua Kai Rohan Tomasz Kofi "
+             "Siobhan Niamh Dylan Callum Ethan Mason Yusuf Ibrahim").split()
+SURNAMES = ("Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright "
+            "Thompson Evans Walker White Roberts Green Hall Wood Jackson Clarke Khan Ahmed Ali "
+            "Hussain Begum Kowalski Nowak Okafor Mensah O’Brien Murphy Kelly Hughes Edwards "
+            "Lewis Turner Hill Moore Cooper Ward Morris King Harris Baker Singh Shah Chen").split()
+ORGANISATIONS = (
+    ("Northfield NHS Foundation Trust", OrganisationKind.EMPLOYER),
+    ("Medway Construction Group", OrganisationKind.EMPLOYER),
+    ("BrightSpark Electrical (sole trader)", OrganisationKind.EMPLOYER),
+    ("Kent County Council", OrganisationKind.EMPLOYER),
+    ("Riverside Engineering Ltd", OrganisationKind.EMPLOYER),
+    ("Harbour Bank plc", OrganisationKind.EMPLOYER),
+    ("Greenway Supermarkets", OrganisationKind.EMPLOYER),
+    ("Thames Police", OrganisationKind.EMPLOYER),
+    ("Riverside Further Education College", OrganisationKind.FE_COLLEGE),
+    ("St Anne's Sixth Form", OrganisationKind.SIXTH_FORM),
+    ("University of the South East", OrganisationKind.UNIVERSITY),
+    ("Canterbury University", OrganisationKind.UNIVERSITY),
+    ("Skills First Apprenticeships", OrganisationKind.ITP),
+    ("National Careers Service", OrganisationKind.OTHER),
+)
+# Encounter kinds in rough proportion to how often schools run them, with the organisation kind.
+PROGRAMME = (
+    (EncounterKind.EMPLOYER_TALK, "{org} careers talk", OrganisationKind.EMPLOYER, 5),
+    (EncounterKind.WORKPLACE_VISIT, "Visit to {org}", OrganisationKind.EMPLOYER, 2),
+    (EncounterKind.COLLEGE, "{org} taster session", OrganisationKind.FE_COLLEGE, 1),
+    (EncounterKind.SIXTH_FORM, "{org} open evening talk", OrganisationKind.SIXTH_FORM, 1),
+    (EncounterKind.UNIVERSITY, "{org} campus visit", OrganisationKind.UNIVERSITY, 1),
+    (EncounterKind.APPRENTICESHIP_PROVIDER, "Apprenticeships assembly: {org}",
+     OrganisationKind.ITP, 2),
+    (EncounterKind.LABOUR_MARKET_INFO, "Local jobs market lesson", None, 2),
+    (EncounterKind.CURRICULUM_LINKED, "Careers in science lesson", None, 2),
+)
+
+
+@dataclass
+class SeedResult:
+    created_schools: int
+    pupils: int
+    encounters: int
+    participations: int
+    password: str
+
+
+def _school_slug(index: int) -> str:
+    return "demo" if index == 0 else f"demo-{index + 1}"
+
+
+def _account(base: str, index: int) -> str:
+    return base if index == 0 else f"{base}{index + 1}"
+
+
+def seed_demo(*, pupils: int = 200, years: int = 1, schools: int = 1,
+              password: str = DEFAULT_PASSWORD, today: date | None = None) -> SeedResult:
+    """Create the demo school(s) unless they exist; (re)set the demo accounts' password."""
+    today = today or today_london()
+    password_hash = hash_password(password)
+    result = SeedResult(0, 0, 0, 0, password)
+    for index in range(schools):
+        with write_transaction():
+            school = db.session.scalar(select(School).where(School.slug == _school_slug(index)))
+            if school is None:
+                _seed_school(index, pupils, years, today, password_hash, result)
+                result.created_schools += 1
+            else:
+                for user in db.session.scalars(select(User).where(
+                        User.school_id == school.id,
+                        User.username.in_([_account(n, index) for n in ("lead", "tutor", "pupil")]))):
+                    user.password_hash = password_hash
+    return result
+
+
+def _seed_school(index: int, pupil_count: int, years: int, today: date, password_hash: str,
+                 result: SeedResult) -> None:
+    rng = random.Random(2026 + index)
+    name = "Demo Academy" if index == 0 else f"Demo School {index + 1}"
+    school = School(name=name, slug=_school_slug(index))
+    db.session.add(school)
+    db.session.flush()
+    this_year = academic_year_of(today)
+
+    # Pupils: the current Y7-13, plus the cohorts that have left during the years of history.
+    per_year = max(1, pupil_count // 7)
+    rows = []
+    first_cohort = cohort_for(13, this_year - (years - 1))
+    for cohort in range(first_cohort, cohort_for(7, this_year) + 1):
+        yg_now = year_group(cohort, this_year)
+        count = per_year + (1 if (cohort - first_cohort) < pupil_count % 7 and yg_now <= 13 else 0)
+        groups = max(1, -(-count // 30))
+        left_on = date(cohort + 7, 7, 22) if yg_now > 13 else None  # left after Year 13
+        for n in range(count):
+            tutor_letter = "ABCDEFGHJK"[n % groups]
+            rows.append(dict(
+                school_id=school.id,
+                upn=make_upn(886, 4000 + index, 10 + len(rows) // 1000, len(rows) % 1000),
+                legal_forename=rng.choice(FORENAMES), preferred_forename=None,
+                surname=rng.choice(SURNAMES), cohort=cohort,
+                tutor_group=f"{min(yg_now, 13)}{tutor_letter}",
+                send_status=rng.choices("NKE", weights=(84, 13, 3))[0],
+                disadvantaged=rng.random() < 0.25, looked_after=rng.random() < 0.01,
+                considering_he=yg_now >= 12 and rng.random() < 0.6,
+                joined_on=None, left_on=left_on))
+    db.session.execute(insert(Pupil), rows)
+    pupils = db.session.execute(
+        select(Pupil.id, Pupil.cohort, Pupil.tutor_group, Pupil.left_on)
+        .where(Pupil.school_id == school.id).order_by(Pupil.id)).all()
+    result.pupils += len(pupils)
+
+    organisations = []
+    for org_name, kind in ORGANISATIONS:
+        org = Organisation(school_id=school.id, name=org_name, kind=kind,
+                           self_employed="sole trader" in org_name)
+        db.session.add(org)
+        organisations.append(org)
+    db.session.flush()
+
+    # Accounts: a careers leader, a tutor with a Year 10 group, and a pupil in that group.
+    on_roll = [p for p in pupils if p.left_on is None]
+    tutor_group = "10A"
+    in_group = [p for p in on_roll if p.tutor_group == tutor_group
+                and year_group(p.cohort, this_year) == 10]
+    demo_pupil_id = in_group[0].id if in_group else on_roll[0].id
+    db.session.execute(insert(User), [
+        dict(school_id=school.id, username=_account("lead", index), display_name="Ms R. Patel",
+             role=Role.ADMIN, password_hash=password_hash, active=True, session_version=1,
+             must_change_password=False),
+        dict(school_id=school.id, username=_account("tutor", index), display_name="Mr D. Okafor",
+             role=Role.STAFF, password_hash=password_hash, active=True, session_version=1,
+             must_change_password=False, tutor_group=tutor_group),
+        dict(school_id=school.id, username=_account("pupil", index), display_name="Demo pupil",
+             role=Role.PUPIL, password_hash=password_hash, active=True, session_version=1,
+             must_change_password=False, pupil_id=demo_pupil_id),
+    ])
+    lead_id = db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
+
+    _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
+
+
+def _school_days(start: date, end: date) -> list[date]:
+    days = []
+    day = start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _seed_encounters(rng, school_id, lead_id, pupils, organisations, years, today, result) -> None:
+    this_year = academic_year_of(today)
+    weights = [p[3] for p in PROGRAMME]
+    by_kind: dict[OrganisationKind, list[Organisation]] = {}
+    for org in organisations:
+        by_kind.setdefault(org.kind, []).append(org)
+
+    for academic_year in range(this_year - years + 1, this_year + 1):
+        start, end = academic_year_bounds(academic_year)
+        # A term of history for this year; whole years for the past.
+        days = _school_days(start + timedelta(days=3), min(end - timedelta(days=35),
+                                                          today - timedelta(days=1)))
+        if not days:
+            continue
+        groups: dict[str, list[int]] = {}
+        for pupil_id, cohort, tutor_group, left_on in pupils:
+            yg = year_group(cohort, academic_year)
+            if not 7 <= yg <= 13 or (left_on and left_on < start):
+                continue
+            groups.setdefault(f"{yg}{tutor_group[-1]}", []).append(pupil_id)
+        per_group = max(2, len(days) // 8)
+        plan = []
+        for group_name, members in sorted(groups.items()):
+            for _ in range(per_group):
+                kind, title, org_kind, _w = rng.choices(PROGRAMME, weights=weights)[0]
+                org = rng.choice(by_kind[org_kind]) if org_kind else None
+                attendees = [m for m in members if rng.random() > 0.07]
+                plan.append((kind, title.format(org=org.name if org else ""), org, rng.choice(days),
+                             group_name, attendees))
+        encounter_rows = [dict(school_id=school_id, title=title, kind=kind, date=day,
+                               academic_year=academic_year, organisation_id=org.id if org else None,
+                               meaningful=rng.random() > 0.05, notes="", created_by_id=lead_id,
+                               submission_key=None)
+                          for kind, title, org, day, _g, _a in plan]
+        ids = db.session.scalars(insert(Encounter).returning(Encounter.id, sort_by_parameter_order=True),
+                                 encounter_rows).all()
+        db.session.execute(insert(EncounterBenchmark), [
+            dict(encounter_id=eid, benchmark=bm)
+            for eid, (kind, *_rest) in zip(ids, plan) for bm in ENCOUNTER_KINDS[kind].benchmarks])
+        participation_rows = [dict(school_id=school_id, encounter_id=eid, pupil_id=pid,
+                                   reflection="")
+                              for eid, (*_x, attendees) in zip(ids, plan) for pid in attendees]
+        if participation_rows:
+            db.session.execute(insert(Participation), participation_rows)
+        result.encounters += len(ids)
+        result.participations += len(participation_rows)

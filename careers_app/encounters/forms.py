@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..domain.benchmarks import (BENCHMARKS, ENCOUNTER_KINDS, ORGANISATION_KIND_LABELS,
+                                 EncounterKind)
+from ..domain.dates import today_london
+from ..forms import MultiCheckboxField, options
+
+KIND_CHOICES = options((kind.value, info.label) for kind, info in ENCOUNTER_KINDS.items())
+ORG_KIND_CHOICES = options([("", "Same as the encounter type")] + [
+    (kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()])
+BENCHMARK_CHOICES = options((b.number, f"BM{b.number} {b.name}") for b in BENCHMARKS)
+YEAR_GROUP_CHOICES = options([("", "All")] + [(str(y), f"Year {y}") for y in range(7, 14)])
+EARLIEST_YEAR = 2000
+
+
+class EncounterForm(FlaskForm):
+    """Quick log and edit. Pupils are validated by the service against the school's roll."""
+
+    kind = SelectField("Type", choices=KIND_CHOICES, default=EncounterKind.EMPLOYER_TALK.value)
+    title = StringField("Title", validators=[DataRequired("Give the encounter a title."),
+                                             Length(max=200)],
+                        description='For example "NHS careers talk".')
+    date = DateField("Date", validators=[DataRequired("Enter the date it happened.")],
+                     default=today_london)
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)],
+                               description="Start typing to pick one, or type a new name.")
+    organisation_kind = SelectField("Type of a new organisation", choices=ORG_KIND_CHOICES,
+                                    default="")
+    group = SelectField("Pupils from", validate_choice=False)
+    meaningful = BooleanField("Meaningful (clear purpose, two-way interaction, time to reflect)",
+                              default=True)
+    benchmarks = MultiCheckboxField("Benchmarks", choices=BENCHMARK_CHOICES, coerce=int,
+                                    validate_choice=True)
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+    submission_key = HiddenField()
+
+    def validate_date(self, field):
+        if field.data is None:
+            return
+        today = today_london()
+        if field.data > today + timedelta(days=365):
+            raise ValidationError("That date is more than a year away. Check the year.")
+        if field.data.year < EARLIEST_YEAR:
+            raise ValidationError(f"Enter a date from {EARLIEST_YEAR} onwards.")
+
+
+class EncounterFilterForm(FlaskForm):
+    """GET filters for the encounter list (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)],
+                    description="Title or organisation")
+    year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
+    kind = SelectField("Type", choices=options([("", "All")]) + KIND_CHOICES, default="")
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])

@@ -1,0 +1,225 @@
+"""Logging, editing and listing encounters. Each write is one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..database import write_transaction
+from ..domain.academic import academic_year_of
+from ..domain.benchmarks import (ENCOUNTER_KINDS, EncounterKind, OrganisationKind,
+                                 clean_benchmarks, default_benchmarks)
+from ..extensions import db
+from ..models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil, User
+from ..models.base import utcnow
+from ..pupils.services import pupils_by_ids
+
+
+class EncounterInputError(Exception):
+    """A problem with the submitted encounter, tied to a form field."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field_name = field_name
+        self.message = message
+
+
+@dataclass
+class EncounterDetails:
+    """What a user says about an encounter, already type-checked by the form."""
+
+    title: str
+    kind: EncounterKind
+    date: date
+    organisation_name: str = ""
+    organisation_kind: OrganisationKind | None = None
+    meaningful: bool = True
+    notes: str = ""
+    # Empty means "the defaults for the kind".
+    benchmarks: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class LogResult:
+    encounter: Encounter
+    created: bool
+
+
+def check_pupils(school_id: int, pupil_ids: list[int]) -> list[Pupil]:
+    """The ticked pupils, or an EncounterInputError naming what is wrong."""
+    wanted = set(pupil_ids)
+    if not wanted:
+        raise EncounterInputError("pupil_ids", "Tick at least one pupil who took part.")
+    pupils = pupils_by_ids(school_id, wanted)
+    missing = len(wanted) - len(pupils)
+    if missing:
+        noun = "pupil is" if missing == 1 else "pupils are"
+        raise EncounterInputError(
+            "pupil_ids", f"{missing} ticked {noun} not on this school's roll. Reload the list.")
+    return pupils
+
+
+def find_or_create_organisation(school_id: int, name: str,
+                                kind: OrganisationKind) -> Organisation | None:
+    """The school's organisation with this name (any case), or a new one. Blank -> None."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    existing = db.session.scalar(select(Organisation).where(
+        Organisation.school_id == school_id, func.lower(Organisation.name) == name.lower()))
+    if existing:
+        return existing
+    organisation = Organisation(school_id=school_id, name=name, kind=kind)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def _apply_details(encounter: Encounter, school_id: int, details: EncounterDetails) -> None:
+    kind = EncounterKind(details.kind)
+    org_kind = details.organisation_kind or ENCOUNTER_KINDS[kind].organisation_kind
+    encounter.title = " ".join(details.title.split())
+    encounter.kind = kind
+    encounter.date = details.date
+    encounter.academic_year = academic_year_of(details.date)
+    encounter.meaningful = details.meaningful
+    encounter.notes = details.notes.strip()
+    encounter.organisation = find_or_create_organisation(school_id, details.organisation_name,
+                                                         org_kind)
+    numbers = clean_benchmarks(details.benchmarks) or default_benchmarks(kind)
+    current = {row.benchmark: row for row in encounter.benchmark_rows}
+    encounter.benchmark_rows = [current.get(n) or EncounterBenchmark(benchmark=n) for n in numbers]
+
+
+def _by_submission_key(school_id: int, key: str) -> Encounter | None:
+    return db.session.scalar(select(Encounter).where(Encounter.school_id == school_id,
+                                                     Encounter.submission_key == key))
+
+
+def log_encounter_for_group(*, school_id: int, user: User, details: EncounterDetails,
+                            pupil_ids: list[int], submission_key: str | None) -> LogResult:
+    """Write an encounter and all its participations in one transaction.
+
+    A second submit of the same form (same `submission_key`) returns the first encounter
+    instead of writing another.
+    """
+    key = (submission_key or "").strip()[:64] or None
+    try:
+        with write_transaction():
+            if key and (existing := _by_submission_key(school_id, key)):
+                return LogResult(existing, created=False)
+            pupils = check_pupils(school_id, pupil_ids)
+            encounter = Encounter(school_id=school_id, created_by_id=user.id, submission_key=key)
+            _apply_details(encounter, school_id, details)
+            encounter.participations = [Participation(school_id=school_id, pupil_id=p.id)
+                                        for p in pupils]
+            db.session.add(encounter)
+        return LogResult(encounter, created=True)
+    except IntegrityError:
+        # A concurrent double submit won the race: show the encounter it wrote.
+        existing = _by_submission_key(school_id, key) if key else None
+        if existing is None:
+            raise
+        return LogResult(existing, created=False)
+
+
+def update_encounter(encounter: Encounter, details: EncounterDetails, pupil_ids: list[int]) -> None:
+    """Change an encounter's details and participants in one transaction."""
+    school_id = encounter.school_id
+    with write_transaction():
+        pupils = check_pupils(school_id, pupil_ids)
+        _apply_details(encounter, school_id, details)
+        keep = {p.id for p in pupils}
+        current = {part.pupil_id: part for part in encounter.participations}
+        encounter.participations = (
+            [part for pid, part in current.items() if pid in keep]
+            + [Participation(school_id=school_id, pupil_id=pid) for pid in keep - current.keys()])
+        encounter.updated_at = utcnow()
+
+
+def can_change(user: User, encounter: Encounter) -> bool:
+    """Its creator or an admin may edit or delete an encounter."""
+    return user.is_admin or (encounter.created_by_id == user.id and user.is_staff)
+
+
+def can_undo(user: User, encounter: Encounter, window: timedelta, now: datetime | None = None) -> bool:
+    """Undo is offered to the person who logged it, for a few minutes."""
+    now = now or utcnow()
+    created = encounter.created_at
+    if created.tzinfo is None:  # SQLite hands back naive UTC
+        created = created.replace(tzinfo=now.tzinfo)
+    return (encounter.deleted_at is None and encounter.created_by_id == user.id
+            and now - created <= window)
+
+
+def soft_delete(encounter: Encounter) -> None:
+    """Remove an encounter from every record (kept in the database for the audit trail)."""
+    with write_transaction():
+        if encounter.deleted_at is None:
+            encounter.deleted_at = utcnow()
+
+
+def get_encounter(school_id: int, encounter_id: int, *, include_deleted: bool = False):
+    query = select(Encounter).where(Encounter.id == encounter_id, Encounter.school_id == school_id)
+    if not include_deleted:
+        query = query.where(Encounter.deleted_at.is_(None))
+    return db.session.scalar(query)
+
+
+def participants(encounter: Encounter) -> list[Pupil]:
+    return list(db.session.scalars(
+        select(Pupil).join(Participation, Participation.pupil_id == Pupil.id)
+        .where(Participation.encounter_id == encounter.id)
+        .order_by(Pupil.surname, Pupil.legal_forename, Pupil.id)))
+
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class EncounterFilters:
+    q: str = ""
+    year_group: int | None = None
+    kind: EncounterKind | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
+    """Newest encounters matching the filters, each with its participant count; and the total."""
+    counts = (select(Participation.encounter_id, func.count().label("n"))
+              .group_by(Participation.encounter_id).subquery())
+    query = (select(Encounter, func.coalesce(counts.c.n, 0))
+             .outerjoin(counts, counts.c.encounter_id == Encounter.id)
+             .outerjoin(Organisation, Organisation.id == Encounter.organisation_id)
+             .where(Encounter.school_id == school_id, Encounter.deleted_at.is_(None)))
+    if filters.q:
+        like = f"%{filters.q.strip().lower()}%"
+        query = query.where(or_(func.lower(Encounter.title).like(like),
+                                func.lower(Organisation.name).like(like)))
+    if filters.kind:
+        query = query.where(Encounter.kind == filters.kind)
+    if filters.date_from:
+        query = query.where(Encounter.date >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Encounter.date <= filters.date_to)
+    if filters.year_group:
+        # Pupils in that year group *in the encounter's own academic year*.
+        query = query.where(exists(
+            select(Participation.id).join(Pupil, Pupil.id == Participation.pupil_id)
+            .where(Participation.encounter_id == Encounter.id,
+                   Pupil.cohort == Encounter.academic_year - (filters.year_group - 7))))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.order_by(Encounter.date.desc(), Encounter.id.desc())
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return rows, total
+
+
+def suggest_organisations(school_id: int, text: str, limit: int = 20) -> list[Organisation]:
+    """Organisations whose name contains `text`, for the type-ahead."""
+    query = select(Organisation).where(Organisation.school_id == school_id)
+    if text.strip():
+        query = query.where(func.lower(Organisation.name).like(f"%{text.strip().lower()}%"))
+    return list(db.session.scalars(query.order_by(Organisation.name).limit(limit)))

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+from htmx_flask import make_response as hx_response
+
+from ..domain.benchmarks import EncounterKind, OrganisationKind
+from ..forms import int_list, options
+from ..pupils.services import group_options, parse_group, pupils_by_ids, pupils_in_group
+from ..security import require_staff
+from ..templating import is_fragment_request, render
+from . import services
+from .forms import EncounterFilterForm, EncounterForm
+
+bp = Blueprint("encounters", __name__, url_prefix="/encounters")
+bp.before_request(require_staff)
+
+
+def _school_id() -> int:
+    return current_user.school_id
+
+
+def _details(form: EncounterForm) -> services.EncounterDetails:
+    return services.EncounterDetails(
+        title=form.title.data or "",
+        kind=EncounterKind(form.kind.data),
+        date=form.date.data,
+        organisation_name=form.organisation.data or "",
+        organisation_kind=OrganisationKind(form.organisation_kind.data)
+        if form.organisation_kind.data else None,
+        meaningful=form.meaningful.data,
+        notes=form.notes.data or "",
+        benchmarks=tuple(form.benchmarks.data or ()) if current_user.is_admin else (),
+    )
+
+
+def _checklist(group_key: str | None, ticked: set[int] | None, extra_ids=()):
+    """Pupils to show in the checklist: the chosen group, plus anyone else already ticked."""
+    group = parse_group(group_key)
+    pupils = pupils_in_group(_school_id(), group) if group else []
+    shown = {p.id for p in pupils}
+    others = [p for p in pupils_by_ids(_school_id(), set(extra_ids) - shown)]
+    pupils = others + pupils
+    if ticked is None:  # a fresh list: everyone starts ticked
+        ticked = {p.id for p in pupils}
+    return group, pupils, ticked
+
+
+def _default_group_key(options) -> str:
+    requested = request.args.get("group")
+    if parse_group(requested):
+        return requested
+    mine = current_user.tutor_group
+    if mine and any(o.kind == "tutor" and o.value == mine for o in options):
+        return f"tg:{mine}"
+    return ""
+
+
+def _form_page(form: EncounterForm, *, encounter=None, status: int = 200, ticked=None,
+               extra_ids=(), pupil_error: str | None = None):
+    groups = group_options(_school_id())
+    form.group.choices = (
+        options([("", "Choose a group")])
+        + options(((o.key, o.label) for o in groups if o.kind == "tutor"), "Tutor groups")
+        + options(((o.key, o.label) for o in groups if o.kind == "year"), "Year groups"))
+    if not form.group.data:
+        form.group.data = _default_group_key(groups)
+    group, pupils, ticked = _checklist(form.group.data, ticked, extra_ids)
+    return render("encounters/form.html", fragment="encounter_form", status=status, form=form,
+                  encounter=encounter, group=group, pupils=pupils, ticked=ticked,
+                  pupil_error=pupil_error)
+
+
+def _invalid(form, *, encounter=None, extra_ids=(), pupil_error: str | None = None):
+    """Re-render the form with its messages (422); nothing has been written."""
+    ticked = set(int_list(request.form.getlist("pupil_ids")))
+    return _form_page(form, encounter=encounter, status=422, ticked=ticked,
+                      extra_ids=set(extra_ids) | ticked, pupil_error=pupil_error)
+
+
+def _submitted_pupils() -> tuple[list[int], str | None]:
+    ids = int_list(request.form.getlist("pupil_ids"))
+    return ids, (None if ids else "Tick at least one pupil who took part.")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """The quick log: defaults to today, an employer talk and my tutor group, all ticked."""
+    form = EncounterForm()
+    if request.method == "GET":
+        form.submission_key.data = secrets.token_urlsafe(24)
+        return _form_page(form)
+    if request.form.get("show_pupils"):  # the no-JavaScript way to change group
+        return _form_page(form)
+    pupil_ids, pupil_error = _submitted_pupils()
+    if not form.validate() or pupil_error:
+        return _invalid(form, pupil_error=pupil_error)
+    try:
+        result = services.log_encounter_for_group(
+            school_id=_school_id(), user=current_user, details=_details(form),
+            pupil_ids=pupil_ids, submission_key=form.submission_key.data)
+    except services.EncounterInputError as error:
+        return _invalid(form, pupil_error=error.message)
+    target = url_for("encounters.logged", encounter_id=result.encounter.id)
+    if is_fragment_request():
+        return hx_response("", 204, redirect=target)
+    return redirect(target, 303)
+
+
+@bp.get("/pupil-checklist")
+def pupil_checklist():
+    """htmx: the checklist for another group, everyone ticked. Full page: the quick log."""
+    if not is_fragment_request():
+        return redirect(url_for("encounters.new", group=request.args.get("group", "")))
+    group, pupils, ticked = _checklist(request.args.get("group"), None)
+    return render("encounters/form.html", fragment="pupil_checklist", group=group, pupils=pupils,
+                  ticked=ticked, pupil_error=None, form=None)
+
+
+@bp.get("/organisations")
+def organisation_options():
+    """htmx type-ahead: <option>s for the organisation datalist."""
+    text = request.args.get("organisation", "")[:200]
+    organisations = services.suggest_organisations(_school_id(), text)
+    if not is_fragment_request():
+        return render("encounters/organisations.html", organisations=organisations, text=text)
+    return render("encounters/organisations.html", fragment="options", organisations=organisations)
+
+
+@bp.get("/<int:encounter_id>/logged")
+def logged(encounter_id: int):
+    """Confirmation after the quick log, with Undo for a few minutes."""
+    encounter = services.get_encounter(_school_id(), encounter_id, include_deleted=True)
+    if encounter is None:
+        abort(404)
+    count = len(encounter.participations)
+    undo = services.can_undo(current_user, encounter, current_app.config["UNDO_WINDOW"])
+    group = request.args.get("group") or (f"tg:{current_user.tutor_group}"
+                                          if current_user.tutor_group else "")
+    return render("encounters/logged.html", encounter=encounter, count=count, can_undo=undo,
+                  group=group)
+
+
+@bp.post("/<int:encounter_id>/undo")
+def undo(encounter_id: int):
+    encounter = services.get_encounter(_school_id(), encounter_id)
+    if encounter is None:
+        abort(404)
+    if not services.can_undo(current_user, encounter, current_app.config["UNDO_WINDOW"]):
+        flash("It is too late to undo that. Open the encounter to delete it.", "error")
+        return redirect(url_for("encounters.show", encounter_id=encounter.id), 303)
+    services.soft_delete(encounter)
+    flash(f"Undone: “{encounter.title}” is no longer on any pupil's record.", "success")
+    return redirect(url_for("encounters.new"), 303)
+
+
+@bp.get("/")
+def index():
+    form = EncounterFilterForm(request.args)
+    form.validate()
+    filters = services.EncounterFilters(
+        q=(form.q.data or "").strip() if not form.q.errors else "",
+        year_group=int(form.year_group.data) if form.year_group.data and not form.year_group.errors
+        else None,
+        kind=EncounterKind(form.kind.data) if form.kind.data and not form.kind.errors else None,
+        date_from=form.date_from.data if not form.date_from.errors else None,
+        date_to=form.date_to.data if not form.date_to.errors else None,
+    )
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    rows, total = services.list_encounters(_school_id(), filters, page)
+    return render("encounters/index.html", fragment="results", form=form, rows=rows, total=total,
+                  page=page, page_size=services.PAGE_SIZE)
+
+
+@bp.get("/<int:encounter_id>")
+def show(encounter_id: int):
+    encounter = services.get_encounter(_school_id(), encounter_id)
+    if encounter is None:
+        abort(404)
+    return render("encounters/show.html", encounter=encounter,
+                  pupils=services.participants(encounter),
+                  can_change=services.can_change(current_user, encounter))
+
+
+def _changeable(encounter_id: int):
+    encounter = services.get_encounter(_school_id(), encounter_id)
+    if encounter is None:
+        abort(404)
+    if not services.can_change(current_user, encounter):
+        abort(403)
+    return encounter
+
+
+@bp.route("/<int:encounter_id>/edit", methods=["GET", "POST"])
+def edit(encounter_id: int):
+    encounter = _changeable(encounter_id)
+    current_ids = {part.pupil_id for part in encounter.participations}
+    if request.method == "GET":
+        form = EncounterForm(obj=encounter, organisation=encounter.organisation.name
+                             if encounter.organisation else "",
+                             benchmarks=list(encounter.benchmarks), group="")
+        form.kind.data = encounter.kind.value
+        return _form_page(form, encounter=encounter, ticked=current_ids, extra_ids=current_ids)
+    form = EncounterForm()
+    pupil_ids, pupil_error = _submitted_pupils()
+    if request.form.get("show_pupils"):
+        return _form_page(form, encounter=encounter, ticked=set(pupil_ids), extra_ids=pupil_ids)
+    if not form.validate() or pupil_error:
+        return _invalid(form, encounter=encounter, extra_ids=current_ids, pupil_error=pupil_error)
+    try:
+        services.update_encounter(encounter, _details(form), pupil_ids)
+    except services.EncounterInputError as error:
+        return _invalid(form, encounter=encounter, extra_ids=current_ids, pupil_error=error.message)
+    flash("Encounter updated.", "success")
+    target = url_for("encounters.show", encounter_id=encounter.id)
+    if is_fragment_request():
+        return hx_response("", 204, redirect=target)
+    return redirect(target, 303)
+
+
+@bp.route("/<int:encounter_id>/delete", methods=["GET", "POST"])
+def delete(encounter_id: int):
+    encounter = _changeable(encounter_id)
+    if request.method == "GET":
+        return render("encounters/delete.html", encounter=encounter,
+                      count=len(encounter.participations))
+    services.soft_delete(encounter)
+    flash(f"Deleted “{encounter.title}”.", "success")
+    return redirect(url_for("encounters.index"), 303)

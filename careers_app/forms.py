@@ -1,0 +1,27 @@
+"""Form pieces shared by several features."""
+from __future__ import annotations
+
+from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes; each option renders with its own visible label."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def int_list(values) -> list[int]:
+    """Coerce submitted ids to ints, dropping anything that is not a positive integer."""
+    result = []
+    for value in values or ():
+        value = str(value).strip()
+        if value.isdigit() and 0 < int(value) < 2**31:
+            result.append(int(value))
+    return result
+
+
+def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]

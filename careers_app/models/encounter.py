@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, Integer,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.benchmarks import EncounterKind, OrganisationKind, kind_label
+from ..extensions import db
+from .base import SchoolOwned, utcnow
+from .pupil import Pupil
+
+
+def _enum(cls, length: int) -> Enum:
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Organisation(SchoolOwned, db.Model):
+    """An employer or education/training provider a school works with."""
+
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, 20))
+    self_employed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+class Encounter(SchoolOwned, db.Model):
+    """A careers activity on a date, with the pupils who took part."""
+
+    __table_args__ = (
+        # The quick-log form's one-time key: a double submit finds the first encounter.
+        UniqueConstraint("school_id", "submission_key"),
+        Index("ix_encounter_school_year_date", "school_id", "academic_year", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[EncounterKind] = mapped_column(_enum(EncounterKind, 40))
+    date: Mapped[date] = mapped_column(Date)
+    # Derived from `date` on every write; kept as a column so reports can index on it.
+    academic_year: Mapped[int] = mapped_column(Integer)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    meaningful: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    created_by = relationship("User", lazy="joined")
+    benchmark_rows: Mapped[list[EncounterBenchmark]] = relationship(
+        cascade="all, delete-orphan", order_by="EncounterBenchmark.benchmark", lazy="selectin")
+    participations: Mapped[list[Participation]] = relationship(
+        back_populates="encounter", cascade="all, delete-orphan")
+
+    @property
+    def benchmarks(self) -> tuple[int, ...]:
+        return tuple(row.benchmark for row in self.benchmark_rows)
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+    def __repr__(self) -> str:
+        return f"<Encounter {self.id} {self.title!r}>"
+
+
+class EncounterBenchmark(db.Model):
+    """One benchmark an encounter counts towards (defaults come from its kind)."""
+
+    __table_args__ = (CheckConstraint("benchmark BETWEEN 1 AND 8", name="benchmark_range"),)
+
+    encounter_id: Mapped[int] = mapped_column(
+        ForeignKey("encounter.id", ondelete="CASCADE"), primary_key=True)
+    benchmark: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
+
+class Participation(SchoolOwned, db.Model):
+    """A pupil took part in an encounter."""
+
+    __table_args__ = (UniqueConstraint("encounter_id", "pupil_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id", ondelete="CASCADE"))
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    reflection: Mapped[str] = mapped_column(Text, default="")
+
+    encounter: Mapped[Encounter] = relationship(back_populates="participations")
+    pupil: Mapped[Pupil] = relationship()

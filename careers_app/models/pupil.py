@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..domain.academic import key_stage, year_group
+from ..extensions import db
+from .base import SchoolOwned
+
+
+class Pupil(SchoolOwned, db.Model):
+    """A pupil on roll (or a leaver). Year group is derived from the cohort, never stored."""
+
+    __table_args__ = (
+        UniqueConstraint("school_id", "upn"),
+        Index("ix_pupil_school_cohort", "school_id", "cohort"),
+        Index("ix_pupil_school_tutor_group", "school_id", "tutor_group"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upn: Mapped[str] = mapped_column(String(13))
+    legal_forename: Mapped[str] = mapped_column(String(100))
+    preferred_forename: Mapped[str | None] = mapped_column(String(100))
+    surname: Mapped[str] = mapped_column(String(100))
+    # Academic year (starting calendar year) in which the pupil is in Year 7.
+    cohort: Mapped[int] = mapped_column(Integer)
+    tutor_group: Mapped[str | None] = mapped_column(String(20))
+    # Special-category data: shown only to staff roles that need it.
+    send_status: Mapped[str] = mapped_column(String(1), default="N")  # N, K (SEN support), E (EHCP)
+    disadvantaged: Mapped[bool] = mapped_column(Boolean, default=False)
+    looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
+    considering_he: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def forename(self) -> str:
+        return self.preferred_forename or self.legal_forename
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.surname}, {self.forename}"
+
+    @property
+    def has_send(self) -> bool:
+        return self.send_status in ("K", "E")
+
+    def year_group_in(self, academic_year: int) -> int:
+        return year_group(self.cohort, academic_year)
+
+    def key_stage_in(self, academic_year: int) -> int | None:
+        return key_stage(self.year_group_in(academic_year))
+
+    def __repr__(self) -> str:
+        return f"<Pupil {self.upn}>"

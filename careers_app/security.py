@@ -1,0 +1,146 @@
+"""Authentication, role checks, safe redirects and security headers.
+
+Access is denied by default: every endpoint needs a logged-in user unless its view is marked
+with @public. Blueprints then narrow access by role on the server, for full pages and htmx
+fragments alike. A pupil who reaches for a staff page gets 404, so nothing reveals whether a
+record exists.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, abort, current_app, make_response, redirect, request, url_for
+from flask_login import current_user
+
+from .extensions import db, login_manager
+
+password_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the username is unknown, so timing does not reveal which usernames exist.
+_DUMMY_HASH = password_hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password`."""
+    return password_hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password against a stored hash in constant-ish time."""
+    try:
+        return password_hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return password_hasher.check_needs_rehash(password_hash)
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as reachable without logging in."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_safe_next(target: str | None) -> bool:
+    """True only for a path inside this app: no scheme, no host, no backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    return target if is_safe_next(target) else fallback
+
+
+def require_staff() -> None:
+    """before_request for staff blueprints: pupils get 404, as if nothing were there."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_staff:
+        abort(404)
+    return None
+
+
+def admin_required(view: Callable) -> Callable:
+    """Only careers leaders (admins). Other staff get 403; pupils 404."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(404 if current_user.is_pupil else 403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _load_user(user_id: str):
+    from .models import User
+
+    ident, _, version = user_id.partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _unauthorized():
+    """Anonymous request: back to the login page, remembering where the user was going."""
+    next_path = request.full_path.rstrip("?") if request.method == "GET" else None
+    target = url_for("auth.login", next=next_path)
+    if request.headers.get("HX-Request") == "true":
+        # An htmx fragment must not swap a login page into the middle of a form.
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def _deny_by_default():
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static":
+        return None  # unknown URLs 404 on their own; static files are public
+    if getattr(current_app.view_functions.get(endpoint), "is_public", False):
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.must_change_password and endpoint not in ("auth.change_password", "auth.logout"):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'; form-action 'self'")
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+        # Pages with pupil data must not linger in a shared school PC's cache.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    app.before_request(_deny_by_default)
+    app.after_request(_security_headers)

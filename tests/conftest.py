@@ -1,0 +1,223 @@
+"""Fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL),
+emptied after each test; a test client that sends the CSRF token like the htmx pages do;
+and make_* factories."""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from careers_app import create_app
+from careers_app.domain.academic import academic_year_of, cohort_for
+from careers_app.domain.benchmarks import EncounterKind, OrganisationKind, default_benchmarks
+from careers_app.domain.dates import today_london
+from careers_app.domain.upn import make_upn
+from careers_app.extensions import db
+from careers_app.models import (Encounter, EncounterBenchmark, Organisation, Participation, Pupil,
+                                Role, School, User)
+from careers_app.security import hash_password
+
+PASSWORD = "correct horse battery"
+CSRF_RE = re.compile(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;|"X-CSRFToken": "([^"]+)"')
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'sqlite (temporary file)'}"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """One app for the run, its database built by the Alembic migrations (not create_all)."""
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-1234",
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Every test starts with empty tables (the schema stays)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An app context for tests that query the database directly (not around requests)."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+def _persist(app, *objects):
+    """Save objects in a context of their own, so test requests never share a session with
+    the factories. The returned objects are detached with their columns loaded."""
+    with app.app_context():
+        db.session.add_all(objects)
+        db.session.commit()
+        for obj in objects:
+            db.session.refresh(obj)
+        db.session.expunge_all()
+        db.session.remove()
+    return objects[0]
+
+
+class Client(FlaskClient):
+    """Sends the CSRF token on writes, the way the pages do, unless told not to."""
+
+    csrf_token: str | None = None
+
+    def open(self, *args, csrf: bool = True, htmx: bool = False, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        method = (kwargs.get("method") or "GET").upper()
+        if csrf and method not in ("GET", "HEAD", "OPTIONS") and self.csrf_token:
+            headers.setdefault("X-CSRFToken", self.csrf_token)
+        if htmx:
+            headers["HX-Request"] = "true"
+        response = super().open(*args, headers=headers, **kwargs)
+        if response.mimetype == "text/html":
+            match = CSRF_RE.search(response.get_data(as_text=True))
+            if match:
+                self.csrf_token = match.group(1) or match.group(2)
+        return response
+
+    def login(self, username: str, password: str = PASSWORD):
+        self.get("/login")
+        response = self.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        self.get("/")  # pick up the new session's CSRF token
+        return response
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = Client
+    return app.test_client()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_school(app):
+    def make(**overrides) -> School:
+        n = next(_counter)
+        return _persist(app, School(**{"name": f"School {n}", "slug": f"school-{n}", **overrides}))
+    return make
+
+
+@pytest.fixture
+def school(make_school) -> School:
+    return make_school(name="Test Academy", slug="test")
+
+
+@pytest.fixture
+def make_pupil(app, school):
+    def make(year: int = 10, tutor_group: str | None = None, on: date | None = None,
+             **overrides) -> Pupil:
+        n = next(_counter)
+        academic_year = academic_year_of(on or today_london())
+        values = dict(school_id=school.id, upn=make_upn(886, 4321, 20, n),
+                      legal_forename=f"Pupil{n}", surname=f"Surname{n:04d}",
+                      cohort=cohort_for(year, academic_year),
+                      tutor_group=tutor_group or f"{year}A")
+        values.update(overrides)
+        return _persist(app, Pupil(**values))
+    return make
+
+
+@pytest.fixture
+def make_user(app, school):
+    def make(username: str | None = None, role: Role = Role.STAFF, **overrides) -> User:
+        n = next(_counter)
+        values = dict(school_id=school.id, username=username or f"user{n}",
+                      display_name=f"User {n}", role=role, password_hash=hash_password(PASSWORD),
+                      active=True, session_version=1, must_change_password=False)
+        values.update(overrides)
+        return _persist(app, User(**values))
+    return make
+
+
+@pytest.fixture
+def make_encounter(app, school):
+    def make(pupils=(), kind: EncounterKind = EncounterKind.EMPLOYER_TALK, on: date | None = None,
+             title: str | None = None, organisation: Organisation | None = None,
+             benchmarks=None, created_by: User | None = None, **overrides) -> Encounter:
+        on = on or today_london()
+        values = dict(school_id=overrides.pop("school_id", school.id),
+                      title=title or f"Encounter {next(_counter)}", kind=kind, date=on,
+                      academic_year=academic_year_of(on),
+                      organisation_id=organisation.id if organisation else None,
+                      created_by_id=created_by.id if created_by else None)
+        values.update(overrides)
+        encounter = Encounter(**values)
+        encounter.benchmark_rows = [EncounterBenchmark(benchmark=b) for b in
+                                    (benchmarks if benchmarks is not None else default_benchmarks(kind))]
+        encounter.participations = [Participation(school_id=values["school_id"], pupil_id=p.id)
+                                    for p in pupils]
+        return _persist(app, encounter)
+    return make
+
+
+@pytest.fixture
+def make_organisation(app, school):
+    def make(name: str = "Northfield NHS Trust", kind=OrganisationKind.EMPLOYER, **overrides):
+        return _persist(app, Organisation(school_id=overrides.pop("school_id", school.id),
+                                          name=name, kind=kind, **overrides))
+    return make
+
+
+@pytest.fixture
+def tutor(make_user):
+    return make_user("tutor", Role.STAFF, tutor_group="10A", display_name="Mr Tutor")
+
+
+@pytest.fixture
+def lead(make_user):
+    return make_user("lead", Role.ADMIN, display_name="Ms Lead")
+
+
+@pytest.fixture
+def pupil_user(make_user, make_pupil):
+    pupil = make_pupil(year=10, tutor_group="10A", legal_forename="Pia", surname="Pupil")
+    return make_user("pupil", Role.PUPIL, pupil_id=pupil.id, display_name="Pia Pupil")
