@@ -39,14 +39,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
 
     from .auth.views import bp as auth_bp
+    from .calendar.views import bp as calendar_bp
     from .encounters.views import bp as encounters_bp
     from .main.views import bp as main_bp
+    from .plans.views import bp as plans_bp
     from .pupils.views import bp as pupils_bp
+    from .reports.views import bp as reports_bp
+    from .roster.views import bp as roster_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(encounters_bp)
-    app.register_blueprint(pupils_bp)
+    for blueprint in (main_bp, auth_bp, encounters_bp, pupils_bp, roster_bp, reports_bp, plans_bp,
+                      calendar_bp):
+        app.register_blueprint(blueprint)
 
     from . import cli
 

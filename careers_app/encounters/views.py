@@ -91,6 +91,11 @@ def new():
     form = EncounterForm()
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
+        # A report's "log an encounter for these pupils" link names them: ?pupil=1&pupil=2
+        chosen = int_list(request.args.getlist("pupil"))
+        if chosen:
+            form.group.data = ""
+            return _form_page(form, ticked=set(chosen), extra_ids=chosen)
         return _form_page(form)
     if request.form.get("show_pupils"):  # the no-JavaScript way to change group
         return _form_page(form)

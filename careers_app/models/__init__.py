@@ -4,6 +4,9 @@ from .pupil import Pupil
 from .school import School
 from .user import Role, User
 
+# Feature models register themselves with the metadata on import.
+from . import plans, reports, roster  # noqa: E402,F401  isort:skip
+
 __all__ = [
     "Encounter",
     "EncounterBenchmark",

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, Integer,
-                        String, Text, UniqueConstraint)
+                        String, Text, Time, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.benchmarks import EncounterKind, OrganisationKind, kind_label
@@ -56,6 +56,18 @@ class Encounter(SchoolOwned, db.Model):
                                                  onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submission_key: Mapped[str | None] = mapped_column(String(64))
+    # Planned events: a time slot and a place; participations count only once the register
+    # has been taken (planned becomes False).
+    planned: Mapped[bool] = mapped_column(Boolean, default=False)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    invited_groups: Mapped[str] = mapped_column(Text, default="")  # group keys, one per line
+    # Personal guidance: who gave it, and whether they hold a level 6 qualification.
+    adviser_name: Mapped[str] = mapped_column(String(120), default="")
+    adviser_level6: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Safeguarding-sensitive notes are never shown to the pupil.
+    notes_staff_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     created_by = relationship("User", lazy="joined")
@@ -95,6 +107,8 @@ class Participation(SchoolOwned, db.Model):
     encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id", ondelete="CASCADE"))
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     reflection: Mapped[str] = mapped_column(Text, default="")
+    # For a guidance interview: the actions agreed with the pupil (shown to them on /me).
+    agreed_actions: Mapped[str] = mapped_column(Text, default="")
 
     encounter: Mapped[Encounter] = relationship(back_populates="participations")
     pupil: Mapped[Pupil] = relationship()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -17,6 +17,8 @@ class School(db.Model):
     # Short unique handle, e.g. "demo"; used by the CLI and the seed.
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # School-level settings (benchmark thresholds, Benchmark 1 facts), edited by admins.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
 
     def __repr__(self) -> str:
         return f"<School {self.slug}>"

@@ -140,7 +140,7 @@ def pupil_record(pupil: Pupil) -> list[YearRecord]:
         select(Encounter)
         .join(Participation, Participation.encounter_id == Encounter.id)
         .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id,
-               Encounter.deleted_at.is_(None))
+               Encounter.deleted_at.is_(None), Encounter.planned.is_(False))
         .order_by(Encounter.date.desc(), Encounter.id.desc())).all()
     return [YearRecord(year, list(items))
             for year, items in groupby(encounters, key=lambda e: e.academic_year)]

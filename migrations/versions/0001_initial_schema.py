@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:24:01.041652
+Create Date: 2026-11-23
 
 """
 from alembic import op
@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('slug', sa.String(length=60), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('settings', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_school')),
     sa.UniqueConstraint('slug', name=op.f('uq_school_slug'))
     )
@@ -101,6 +102,14 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('submission_key', sa.String(length=64), nullable=True),
+    sa.Column('planned', sa.Boolean(), nullable=False),
+    sa.Column('start_time', sa.Time(), nullable=True),
+    sa.Column('end_time', sa.Time(), nullable=True),
+    sa.Column('location', sa.String(length=200), nullable=False),
+    sa.Column('invited_groups', sa.Text(), nullable=False),
+    sa.Column('adviser_name', sa.String(length=120), nullable=False),
+    sa.Column('adviser_level6', sa.Boolean(), nullable=False),
+    sa.Column('notes_staff_only', sa.Boolean(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_encounter_created_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_encounter_organisation_id_organisation'), ondelete='SET NULL'),
@@ -128,6 +137,7 @@ def upgrade():
     sa.Column('encounter_id', sa.Integer(), nullable=False),
     sa.Column('pupil_id', sa.Integer(), nullable=False),
     sa.Column('reflection', sa.Text(), nullable=False),
+    sa.Column('agreed_actions', sa.Text(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['encounter_id'], ['encounter.id'], name=op.f('fk_participation_encounter_id_encounter'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['pupil_id'], ['pupil.id'], name=op.f('fk_participation_pupil_id_pupil'), ondelete='CASCADE'),

@@ -1,0 +1,2 @@
+"""Models for the plans feature."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""Models for the reports feature."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""Models for the roster feature."""
+from __future__ import annotations
