@@ -1,7 +1,7 @@
 """Form pieces shared by several features."""
 from __future__ import annotations
 
-from wtforms import SelectMultipleField, widgets
+from wtforms import DateField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
 
@@ -25,3 +25,14 @@ def int_list(values) -> list[int]:
 def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+class DayField(DateField):
+    """A date input whose error names the problem in plain words."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = None
+            raise ValueError("That is not a real date. Check the day, month and year.") from error

@@ -24,6 +24,7 @@ from careers_app.models import (Encounter, EncounterBenchmark, Organisation, Par
 from careers_app.security import hash_password
 
 PASSWORD = "correct horse battery"
+PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is deliberately slow
 CSRF_RE = re.compile(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;|"X-CSRFToken": "([^"]+)"')
 
 
@@ -125,7 +126,7 @@ class Client(FlaskClient):
         self.get("/login")
         response = self.post("/login", data={"username": username, "password": password})
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
-        self.get("/")  # pick up the new session's CSRF token
+        self.get("/", follow_redirects=True)  # pick up the new session's CSRF token
         return response
 
 
@@ -171,7 +172,7 @@ def make_user(app, school):
     def make(username: str | None = None, role: Role = Role.STAFF, **overrides) -> User:
         n = next(_counter)
         values = dict(school_id=school.id, username=username or f"user{n}",
-                      display_name=f"User {n}", role=role, password_hash=hash_password(PASSWORD),
+                      display_name=f"User {n}", role=role, password_hash=PASSWORD_HASH,
                       active=True, session_version=1, must_change_password=False)
         values.update(overrides)
         return _persist(app, User(**values))

@@ -17,7 +17,10 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+        "New password",
+        validators=[DataRequired(),
+                    Length(min=MIN_PASSWORD, message=f"Use at least {MIN_PASSWORD} characters."),
+                    Length(max=MAX_PASSWORD, message=f"Use at most {MAX_PASSWORD} characters.")],
         description=f"At least {MIN_PASSWORD} characters. A short phrase is easiest to remember.",
         render_kw={"autocomplete": "new-password"})
     confirm_password = PasswordField(

@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..domain.benchmarks import (BENCHMARKS, ENCOUNTER_KINDS, ORGANISATION_KIND_LABELS,
                                  EncounterKind)
 from ..domain.dates import today_london
-from ..forms import MultiCheckboxField, options
+from ..forms import DayField, MultiCheckboxField, options
 
 KIND_CHOICES = options((kind.value, info.label) for kind, info in ENCOUNTER_KINDS.items())
 ORG_KIND_CHOICES = options([("", "Same as the encounter type")] + [
@@ -26,7 +26,7 @@ class EncounterForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Give the encounter a title."),
                                              Length(max=200)],
                         description='For example "NHS careers talk".')
-    date = DateField("Date", validators=[DataRequired("Enter the date it happened.")],
+    date = DayField("Date", validators=[InputRequired("Enter the date it happened.")],
                      default=today_london)
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)],
                                description="Start typing to pick one, or type a new name.")
@@ -60,5 +60,5 @@ class EncounterFilterForm(FlaskForm):
                     description="Title or organisation")
     year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
     kind = SelectField("Type", choices=options([("", "All")]) + KIND_CHOICES, default="")
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    date_from = DayField("From", validators=[Optional()])
+    date_to = DayField("To", validators=[Optional()])
