@@ -66,3 +66,12 @@ def write_transaction() -> Iterator:
         raise
     finally:
         _immediate.reset(token)
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, lower-cased, with %, _ and \\ taken literally.
+
+    Use with `.like(pattern, escape="\\\\")` on a lower-cased column.
+    """
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

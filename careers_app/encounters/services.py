@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..database import write_transaction
+from ..database import contains_pattern, write_transaction
 from ..domain.academic import academic_year_of
 from ..domain.benchmarks import (ENCOUNTER_KINDS, EncounterKind, OrganisationKind,
                                  clean_benchmarks, default_benchmarks)
@@ -196,9 +196,9 @@ def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
              .outerjoin(Organisation, Organisation.id == Encounter.organisation_id)
              .where(Encounter.school_id == school_id, Encounter.deleted_at.is_(None)))
     if filters.q:
-        like = f"%{filters.q.strip().lower()}%"
-        query = query.where(or_(func.lower(Encounter.title).like(like),
-                                func.lower(Organisation.name).like(like)))
+        like = contains_pattern(filters.q)
+        query = query.where(or_(func.lower(Encounter.title).like(like, escape="\\"),
+                                func.lower(Organisation.name).like(like, escape="\\")))
     if filters.kind:
         query = query.where(Encounter.kind == filters.kind)
     if filters.date_from:
@@ -221,5 +221,6 @@ def suggest_organisations(school_id: int, text: str, limit: int = 20) -> list[Or
     """Organisations whose name contains `text`, for the type-ahead."""
     query = select(Organisation).where(Organisation.school_id == school_id)
     if text.strip():
-        query = query.where(func.lower(Organisation.name).like(f"%{text.strip().lower()}%"))
+        query = query.where(func.lower(Organisation.name).like(contains_pattern(text),
+                                                               escape="\\"))
     return list(db.session.scalars(query.order_by(Organisation.name).limit(limit)))
