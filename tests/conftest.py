@@ -158,7 +158,7 @@ def make_pupil(app, school):
              **overrides) -> Pupil:
         n = next(_counter)
         academic_year = academic_year_of(on or today_london())
-        values = dict(school_id=school.id, upn=make_upn(886, 4321, 20, n),
+        values = dict(school_id=school.id, upn=make_upn(886, 4321, 20 + n // 1000, n % 1000),
                       legal_forename=f"Pupil{n}", surname=f"Surname{n:04d}",
                       cohort=cohort_for(year, academic_year),
                       tutor_group=tutor_group or f"{year}A")

@@ -17,6 +17,8 @@ def check_letter(body: str) -> str:
 
 def make_upn(la_code: int, establishment: int, year: int, serial: int) -> str:
     """A valid permanent UPN from its parts (used by the demo seed and tests)."""
+    if not (0 <= la_code < 1000 and 0 <= establishment < 10_000 and 0 <= serial < 1000):
+        raise ValueError("UPN parts out of range")
     body = f"{la_code:03d}{establishment:04d}{year % 100:02d}{serial:03d}"
     return check_letter(body) + body
 
