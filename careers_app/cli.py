@@ -6,6 +6,7 @@ import time
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .database import write_transaction
@@ -20,6 +21,7 @@ from .models import Pupil, Role, School
               help="Academic years of encounter history.")
 @click.option("--schools", default=1, show_default=True, type=click.IntRange(1, 50),
               help="Number of schools (a trust).")
+@with_appcontext
 def seed_demo_command(pupils: int, years: int, schools: int) -> None:
     """Create the demo school with its accounts (idempotent). DEMO_PASSWORD sets the password."""
     from .demo import DEFAULT_PASSWORD, seed_demo
@@ -48,6 +50,7 @@ def seed_demo_command(pupils: int, years: int, schools: int) -> None:
 @click.option("--tutor-group", default=None, help="Tutor group a staff user looks after.")
 @click.option("--upn", default=None, help="For a pupil account: the pupil's UPN.")
 @click.password_option(help="Prompted for when not given.")
+@with_appcontext
 def create_user_command(username, role, school_slug, school_name, display_name, tutor_group, upn,
                         password) -> None:
     """Add a login account."""
