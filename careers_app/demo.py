@@ -154,7 +154,9 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
         dict(school_id=school.id, username=_account("tutor", index), display_name="Mr D. Okafor",
              role=Role.STAFF, password_hash=password_hash, active=True, session_version=1,
              must_change_password=False, tutor_group=tutor_group),
-        dict(school_id=school.id, username=_account("pupil", index), display_name="Demo pupil",
+        dict(school_id=school.id, username=_account("pupil", index),
+             display_name=" ".join(db.session.execute(
+                 select(Pupil.legal_forename, Pupil.surname).where(Pupil.id == demo_pupil_id)).one()),
              role=Role.PUPIL, password_hash=password_hash, active=True, session_version=1,
              must_change_password=False, pupil_id=demo_pupil_id),
     ])

@@ -144,4 +144,6 @@ def test_bad_input_shows_messages_inline_and_keeps_the_ticks(app, page):
     assert page.url.endswith("/encounters/new")
     assert not page.locator("#pupil-checklist input[type=checkbox]").first.is_checked()
     assert page.get_by_label("Title").get_attribute("aria-invalid") == "true"
+    # Focus moves to the list of problems, as after a full page load.
+    assert page.evaluate("document.activeElement.className") == "error-summary"
     assert page.problems == []
