@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from .config import load_config
+from .config import load_config, production_problems
 from .extensions import csrf, db, htmx, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +21,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.from_mapping(load_config(app.instance_path, overrides))
+    if app.config["CAREERS_ENV"] == "production":
+        problems = production_problems(app.config, app.debug)
+        if problems:
+            raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 
     from . import models  # noqa: F401 - register the models with the metadata
     from .database import init_engine_events
@@ -33,11 +37,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_engine_events(app)
 
-    from . import security, templating
+    from . import audit, security, templating
 
+    audit.install()
     security.init_app(app)
     templating.init_app(app)
 
+    from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp
     from .encounters.views import bp as encounters_bp
@@ -48,7 +54,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .roster.views import bp as roster_bp
 
     for blueprint in (main_bp, auth_bp, encounters_bp, pupils_bp, roster_bp, reports_bp, plans_bp,
-                      calendar_bp):
+                      calendar_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from . import cli

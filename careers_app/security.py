@@ -7,14 +7,16 @@ record exists.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, current_app, make_response, redirect, request, url_for
-from flask_login import current_user
+
+from flask import Flask, abort, current_app, make_response, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 
 from .extensions import db, login_manager
 
@@ -60,12 +62,20 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target if is_safe_next(target) else fallback
 
 
+def refuse(status: int) -> None:
+    """Record a refused access in the audit log, then abort."""
+    from . import audit
+
+    audit.record_now("refused", detail=f"{status} {request.method} {request.path}"[:300])
+    abort(status)
+
+
 def require_staff() -> None:
     """before_request for staff blueprints: pupils get 404, as if nothing were there."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_staff:
-        abort(404)
+        refuse(404)
     return None
 
 
@@ -77,7 +87,7 @@ def admin_required(view: Callable) -> Callable:
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         if not current_user.is_admin:
-            abort(404 if current_user.is_pupil else 403)
+            refuse(404 if current_user.is_pupil else 403)
         return view(*args, **kwargs)
 
     return wrapped
@@ -115,9 +125,32 @@ def _deny_by_default():
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if _session_expired():
+        logout_user()
+        session.clear()
+        return login_manager.unauthorized()
+    from .audit import remember_actor
+
+    remember_actor(current_user)
     if current_user.must_change_password and endpoint not in ("auth.change_password", "auth.logout"):
         return redirect(url_for("auth.change_password"))
     return None
+
+
+def _session_expired() -> bool:
+    """Idle timeout and absolute lifetime, checked on every request; refreshes the idle clock."""
+    now = int(time.time())
+    login_at, seen_at = session.get("login_at"), session.get("seen_at")
+    if not isinstance(login_at, int) or not isinstance(seen_at, int):
+        return True
+    config = current_app.config
+    if now - login_at > config["PERMANENT_SESSION_LIFETIME"].total_seconds():
+        return True
+    if now - seen_at > config["SESSION_IDLE_TIMEOUT"].total_seconds():
+        return True
+    if now - seen_at > 60:  # refresh the cookie at most once a minute
+        session["seen_at"] = now
+    return False
 
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -131,6 +164,8 @@ def _security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config["CAREERS_ENV"] == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static" and current_user and current_user.is_authenticated:
         # Pages with pupil data must not linger in a shared school PC's cache.
         headers["Cache-Control"] = "no-store"

@@ -110,11 +110,11 @@ def test_anonymous_htmx_request_gets_401_and_a_redirect_header(client):
 
 def test_logout_ends_the_session_on_the_server(client, tutor):
     client.login("tutor")
-    stolen = client.get_cookie("session").value
+    stolen = client.get_cookie("careers_session").value
     response = client.post("/logout")
     assert response.status_code == 303
     # A copy of the cookie taken before logout no longer works.
-    client.set_cookie("session", stolen)
+    client.set_cookie("careers_session", stolen)
     assert client.get("/encounters/").status_code == 302
 
 

@@ -1,31 +1,59 @@
 """Accounts: authentication, password changes and session invalidation."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
+
+from .. import audit
 
 from ..database import write_transaction
 from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
 from ..security import hash_password, needs_rehash, verify_password
+from . import throttle
 
 
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password, or None. Rehashes old hashes."""
+@dataclass
+class LoginResult:
+    user: User | None
+    error: str | None = None
+
+
+def authenticate(username: str, password: str, *, ip: str, trusted_ids: set[int]) -> LoginResult:
+    """Check a login attempt against the throttle and the password; record it either way.
+
+    Rehashes the password when the hashing parameters have changed since it was stored.
+    """
+    username = username.strip().lower()[:80]
     user = find_user(username)
-    if not verify_password(user.password_hash if user else None, password):
-        return None
-    if not user.active:
-        return None
+    trusted = user is not None and user.id in trusted_ids
+    if user is not None:
+        audit.remember_actor(user)
     with write_transaction():
+        wait = throttle.refusal(username, ip, trusted)
+        if wait:
+            audit.record("login_refused", username=username, detail="throttled",
+                         school_id=user.school_id if user else None)
+            return LoginResult(None, wait)
+        ok = verify_password(user.password_hash if user else None, password)
+        ok = ok and user.active
+        throttle.note_attempt(username, ip, ok, trusted)
+        if not ok:
+            audit.record("login_failed", username=username,
+                         school_id=user.school_id if user else None,
+                         user_id=user.id if user else None)
+            return LoginResult(None, "That username and password do not match an account.")
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.last_login_at = utcnow()
-    return user
+        audit.record("login", username=user.username, school_id=user.school_id, user_id=user.id)
+    return LoginResult(user)
 
 
 def end_all_sessions(user: User) -> None:

@@ -1,9 +1,11 @@
-from flask import Blueprint, flash, redirect, request, session, url_for
+import time
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..security import public, safe_next
 from ..templating import render
-from . import services
+from . import services, throttle
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -17,15 +19,32 @@ def login():
     form = LoginForm()
     next_url = request.args.get("next")
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            session.clear()  # a fresh session at every login (no fixation)
-            login_user(user)
-            session.permanent = True
-            return redirect(safe_next(next_url, url_for("main.index")), 303)
-        form.password.errors.append("That username and password do not match an account.")
+        secret = current_app.config["SECRET_KEY"]
+        result = services.authenticate(
+            form.username.data, form.password.data, ip=request.remote_addr or "",
+            trusted_ids=throttle.trusted_user_ids(secret, request.cookies.get(throttle.DEVICE_COOKIE)))
+        if result.user is not None:
+            start_session(result.user)
+            response = redirect(safe_next(next_url, url_for("main.index")), 303)
+            # Remember this browser, so a throttle on the account never locks its owner out.
+            response.set_cookie(throttle.DEVICE_COOKIE, throttle.device_token(secret, result.user.id),
+                                max_age=int(throttle.DEVICE_COOKIE_AGE.total_seconds()),
+                                httponly=True, samesite="Lax",
+                                secure=current_app.config["SESSION_COOKIE_SECURE"])
+            return response
+        form.password.errors.append(result.error)
     status = 422 if form.errors else 200
     return render("auth/login.html", fragment="content", status=status, form=form)
+
+
+def start_session(user) -> None:
+    """A brand-new session for this user: no fixation, with the times the timeouts need."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    now = int(time.time())
+    session["login_at"] = now
+    session["seen_at"] = now
 
 
 @bp.post("/logout")
@@ -44,8 +63,7 @@ def change_password():
         user = current_user._get_current_object()
         error = services.change_password(user, form.current_password.data, form.new_password.data)
         if error is None:
-            session.clear()
-            login_user(user)  # the version changed, so the cookie must be reissued
+            start_session(user)  # the version changed, so the cookie must be reissued
             flash("Your password has been changed.", "success")
             return redirect(url_for("main.index"), 303)
         form.current_password.errors.append(error)

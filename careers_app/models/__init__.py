@@ -2,12 +2,15 @@
 from .encounter import Encounter, EncounterBenchmark, Organisation, Participation
 from .pupil import Pupil
 from .school import School
+from .security import AuditLog, LoginAttempt
 from .user import Role, User
 
 # Feature models register themselves with the metadata on import.
 from . import plans, reports, roster  # noqa: E402,F401  isort:skip
 
 __all__ = [
+    "AuditLog",
+    "LoginAttempt",
     "Encounter",
     "EncounterBenchmark",
     "Organisation",

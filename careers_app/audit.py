@@ -1,0 +1,103 @@
+"""The audit trail: every write, every login, every refused access, every view of special data.
+
+Writes are captured once, for every feature, by a session hook: whatever a service adds,
+changes or deletes is recorded in the same transaction, so the trail cannot miss a write or
+record one that was rolled back. Other events are recorded explicitly with `record()`.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import g, has_request_context, request
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, inspect
+
+from .extensions import db
+from .models.security import AuditLog
+
+# Tables whose rows are not worth an audit row of their own.
+UNAUDITED = frozenset({"audit_log", "login_attempt"})
+MAX_IDS = 50
+
+
+def remember_actor(user) -> None:
+    """Note who is acting in this request, once, while the user row is freshly loaded.
+
+    Later commits expire the ORM object, and a flush must never trigger a load, so the audit
+    hook reads these plain values instead.
+    """
+    g.audit_actor = {"user_id": user.id, "username": user.username, "school_id": user.school_id}
+
+
+def _actor() -> dict:
+    if not has_request_context():
+        return {"username": "(command line)", "ip": "", "path": ""}
+    info = {"ip": (request.remote_addr or "")[:64], "path": request.path[:300], "username": ""}
+    info.update(getattr(g, "audit_actor", {}))
+    return info
+
+
+def _entry(action: str, **fields) -> AuditLog:
+    actor = _actor()
+    return AuditLog(
+        school_id=fields.get("school_id", actor.get("school_id")),
+        user_id=fields.get("user_id", actor.get("user_id")),
+        username=(fields.get("username") or actor.get("username") or "")[:80],
+        action=action[:40], entity=fields.get("entity", "")[:60],
+        entity_id=str(fields.get("entity_id", ""))[:40], detail=fields.get("detail", ""),
+        ip=actor["ip"], path=actor["path"])
+
+
+def record(action: str, **fields) -> None:
+    """Add an audit entry to the current transaction (the caller commits)."""
+    db.session.add(_entry(action, **fields))
+
+
+def record_now(action: str, **fields) -> None:
+    """Record an event in a transaction of its own (logins, refusals: nothing else to commit)."""
+    from .database import write_transaction
+
+    entry = _entry(action, **fields)
+    with write_transaction():
+        db.session.add(entry)
+
+
+def _after_flush(session, _context) -> None:
+    """Add one audit entry per (action, table, school) for what this flush wrote.
+
+    In after_flush the session still lists what was new, changed and deleted, and new rows
+    already have their primary keys.
+    """
+    grouped: dict[tuple[str, str, int | None], list[str]] = defaultdict(list)
+    for action, objects in (("create", session.new), ("update", session.dirty),
+                            ("delete", session.deleted)):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table is None or table in UNAUDITED:
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            state = inspect(obj)
+            key = state.mapper.primary_key_from_instance(obj)
+            grouped[(action, table, state.dict.get("school_id"))].append(
+                ",".join(str(part) for part in key))
+    for (action, table, school_id), ids in grouped.items():
+        fields = {"entity": table,
+                  "entity_id": ids[0] if len(ids) == 1 else "",
+                  "detail": "" if len(ids) == 1 else f"{len(ids)} rows: " + " ".join(ids[:MAX_IDS])
+                  + (" ..." if len(ids) > MAX_IDS else "")}
+        if school_id is not None:
+            fields["school_id"] = school_id
+        session.add(_entry(action, **fields))
+
+
+_installed = False
+
+
+def install() -> None:
+    """Attach the write hooks once per process."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    _installed = True
