@@ -48,8 +48,15 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 
 
 def _error(status: int, title: str, message: str):
-    return render("errors/error.html", fragment="content", status=status,
-                  title=title, message=message)
+    """An error page; for htmx, a message in the page's alert box, leaving the form intact."""
+    if is_fragment_request():
+        html = render_block("errors/error.html", "htmx_message", title=title, message=message)
+        response = make_response(html, status)
+        response.headers["HX-Retarget"] = "#htmx-error"
+        response.headers["HX-Reswap"] = "innerHTML"
+        response.vary.add("HX-Request")
+        return response
+    return render("errors/error.html", status=status, title=title, message=message)
 
 
 def init_app(app: Flask) -> None:
@@ -67,8 +74,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _error(400, "This form has expired",
-                      "For your security the form timed out. Reload the page and try again; "
-                      "nothing was saved.")
+                      "For your security the form timed out and nothing was saved. It has now "
+                      "been renewed: press the button again. (Without JavaScript: go back, "
+                      "reload the page and submit again.)")
 
     @app.errorhandler(400)
     def bad_request(error):

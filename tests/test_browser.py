@@ -147,3 +147,23 @@ def test_bad_input_shows_messages_inline_and_keeps_the_ticks(app, page):
     # Focus moves to the list of problems, as after a full page load.
     assert page.evaluate("document.activeElement.className") == "error-summary"
     assert page.problems == []
+
+
+def test_a_form_left_open_past_its_token_recovers_without_losing_input(app, page):
+    log_in(page, "tutor")
+    page.goto("/encounters/new")
+    page.get_by_label("Title").fill("Talk typed before lunch")
+    # Simulate a token that has expired while the page stood open.
+    page.evaluate("""() => {
+        document.getElementById('csrf-token').content = 'expired';
+        document.querySelectorAll("input[name='csrf_token']").forEach(i => i.value = 'expired');
+        document.body.setAttribute('hx-headers', '{"X-CSRFToken": "expired"}');
+    }""")
+    page.get_by_role("button", name="Log encounter").click()
+    page.get_by_text("This form has expired").wait_for()
+    assert page.get_by_label("Title").input_value() == "Talk typed before lunch"
+    # The server renewed the token: pressing the button again works.
+    page.get_by_role("button", name="Log encounter").click()
+    page.get_by_role("heading", name="Logged for").wait_for()
+    # The browser and htmx both log the 400 itself; nothing else may go wrong.
+    assert [p for p in page.problems if "400" not in p] == []

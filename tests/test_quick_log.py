@@ -277,3 +277,17 @@ def test_confirmation_shows_the_date_in_british_form(client, tutor, tutor_group)
     client.login("tutor")
     location = client.post("/encounters/new", data=form_data(client)).headers["Location"]
     assert format_date(today_london()) in client.get(location).get_data(as_text=True)
+
+
+def test_htmx_errors_go_to_the_alert_box_with_a_fresh_token(app, client, tutor, tutor_group):
+    client.login("tutor")
+    data = form_data(client)
+    data["csrf_token"] = "expired"
+    response = client.post("/encounters/new", data=data, csrf=False, htmx=True)
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#htmx-error"
+    html = response.get_data(as_text=True)
+    assert "This form has expired" in html
+    assert re.search(r'<meta name="csrf-token" id="csrf-token" content="[^"]+" hx-swap-oob="true">',
+                     html)
+    assert counts(app) == (0, 0)
