@@ -55,10 +55,11 @@ def create_user_command(username, role, school_slug, school_name, display_name, 
                         password) -> None:
     """Add a login account."""
     from .auth.services import create_user, find_user
-    from .auth.forms import MIN_PASSWORD
+    from .domain.passwords import password_problem
 
-    if len(password) < MIN_PASSWORD:
-        raise click.UsageError(f"The password needs at least {MIN_PASSWORD} characters.")
+    problem = password_problem(password, username)
+    if problem:
+        raise click.UsageError(problem)
     if find_user(username):
         raise click.UsageError(f"There is already a user called {username!r}.")
     with write_transaction():

@@ -146,6 +146,10 @@ def test_first_login_must_change_password(app, client, make_user):
 @pytest.mark.parametrize("current, new, confirm, message", [
     ("wrong password", "a much better phrase", "a much better phrase", "current password is not right"),
     (PASSWORD, "short", "short", "at least 8"),
+    (PASSWORD, "x" * 129, "x" * 129, "at most 128"),
+    (PASSWORD, "liverpool1", "liverpool1", "most common"),
+    (PASSWORD, "Welcome123", "Welcome123", "most common"),
+    (PASSWORD, "TUTOR-tutor"[6:], "tutor", "at least 8"),
     (PASSWORD, "a much better phrase", "a different phrase", "two passwords differ"),
 ])
 def test_change_password_errors(client, tutor, current, new, confirm, message):
@@ -159,3 +163,28 @@ def test_change_password_errors(client, tutor, current, new, confirm, message):
 def test_healthz_is_public(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_long_passphrases_and_any_characters_are_accepted(client, tutor):
+    client.login("tutor")
+    phrase = "ein sehr langes Passwort mit Ümlauten und Leerzeichen, über 64 Zeichen lang!!"
+    assert len(phrase) > 64
+    response = client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": phrase, "confirm_password": phrase})
+    assert response.status_code == 303
+    client.get("/")  # the new session's CSRF token
+    assert client.post("/logout").status_code == 303
+    client.login("tutor", phrase)
+
+
+def test_password_change_ends_other_sessions(app, client, tutor):
+    other = app.test_client()
+    client.login("tutor")
+    stolen = client.get_cookie("careers_session").value
+    client.post("/account/password", data={"current_password": PASSWORD,
+                                           "new_password": "a fresh passphrase",
+                                           "confirm_password": "a fresh passphrase"})
+    other.set_cookie("careers_session", stolen)
+    assert other.get("/encounters/").status_code == 302
+    # The person who changed it stays logged in.
+    assert client.get("/encounters/").status_code == 200

@@ -75,6 +75,9 @@ def test_create_user_refuses_short_passwords_and_duplicates(app):
     short = runner.invoke(args=["create-user", "--username", "a", "--role", "staff",
                                 "--password", "short"])
     assert short.exit_code != 0 and "at least 8" in short.output
+    common = runner.invoke(args=["create-user", "--username", "c", "--role", "staff",
+                                 "--password", "Password123"])
+    assert common.exit_code != 0 and "most common" in common.output
     runner.invoke(args=["create-user", "--username", "b", "--role", "admin",
                         "--password", "long enough pw"])
     again = runner.invoke(args=["create-user", "--username", "B", "--role", "admin",

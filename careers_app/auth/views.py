@@ -58,7 +58,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(username=current_user.username)
     if form.validate_on_submit():
         user = current_user._get_current_object()
         error = services.change_password(user, form.current_password.data, form.new_password.data)
