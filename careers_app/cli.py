@@ -81,6 +81,28 @@ def create_user_command(username, role, school_slug, school_name, display_name, 
     click.echo(f"Created {role} {username} at {school.name}.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Online backup of the SQLite database to PATH (writes may continue meanwhile).
+
+    For PostgreSQL use pg_dump (see the README).
+    """
+    from .database import backup_sqlite
+
+    if db.engine.dialect.name != "sqlite":
+        raise click.UsageError("This database is PostgreSQL: back it up with pg_dump "
+                               "(see the README).")
+    started = time.perf_counter()
+    pages, integrity = backup_sqlite(path)
+    click.echo(f"Backed up {pages:,} pages to {path} in {time.perf_counter() - started:.2f} s; "
+               f"integrity check: {integrity}")
+    if integrity != "ok":
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(backup_command)

@@ -75,3 +75,24 @@ def contains_pattern(text: str) -> str:
     """
     escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def backup_sqlite(path: str) -> tuple[int, str]:
+    """Copy the live SQLite database to `path` with SQLite's online backup API.
+
+    The copy is taken a few pages at a time, so writers are never blocked for long; returns
+    the number of pages and the result of PRAGMA integrity_check on the copy.
+    """
+    import sqlite3
+
+    source_path = db.engine.url.database
+    source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
+    target = sqlite3.connect(path)
+    try:
+        source.backup(target, pages=256, sleep=0.001)
+        pages = target.execute("PRAGMA page_count").fetchone()[0]
+        integrity = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+        source.close()
+    return pages, integrity
