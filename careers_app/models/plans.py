@@ -8,7 +8,9 @@ from enum import StrEnum
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
                         String, Text, Time, event, inspect)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..domain.benchmarks import BY_NUMBER
 from ..extensions import db
@@ -199,3 +201,28 @@ class PlanFeedVersion(db.Model):
                                            primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+_PLAN_MODELS = (ActionPlan, PlanItem, Milestone)
+
+
+def _bump_feed_versions(session: Session, school_ids: set[int]) -> None:
+    table = PlanFeedVersion.__table__
+    connection = session.connection()
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    for school_id in sorted(school_ids):
+        statement = insert(table).values(school_id=school_id, version=1, changed_at=now)
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.school_id],
+            set_={"version": table.c.version + 1, "changed_at": now}))
+
+
+@event.listens_for(Session, "before_flush")
+def _plans_changed(session: Session, _context, _instances) -> None:
+    """Any write to a plan, item or milestone moves the school's feed version on, in the same
+    transaction, whichever code made it (views, the CSV import, the CLI, tests)."""
+    school_ids = {obj.school_id for group in (session.new, session.dirty, session.deleted)
+                  for obj in group if isinstance(obj, _PLAN_MODELS) and obj.school_id}
+    if school_ids:
+        _bump_feed_versions(session, school_ids)
