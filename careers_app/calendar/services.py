@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from threading import Lock
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import lazyload
@@ -178,7 +180,27 @@ def _is_calendar_event():
     return or_(Encounter.planned.is_(True), Encounter.start_time.is_not(None))
 
 
+_BODIES: OrderedDict[str, bytes] = OrderedDict()
+_BODIES_LOCK = Lock()
+BODY_CACHE_SIZE = 64
+
+
 def render_feed(feed: Feed) -> bytes:
+    """The feed's bytes; a body already rendered for this ETag is served again as it is."""
+    with _BODIES_LOCK:
+        body = _BODIES.get(feed.etag)
+        if body is not None:
+            _BODIES.move_to_end(feed.etag)
+            return body
+    body = render_feed_uncached(feed)
+    with _BODIES_LOCK:
+        _BODIES[feed.etag] = body
+        while len(_BODIES) > BODY_CACHE_SIZE:
+            _BODIES.popitem(last=False)
+    return body
+
+
+def render_feed_uncached(feed: Feed) -> bytes:
     scope = FeedScope(feed.token.scope)
     if scope == FeedScope.EVENTS:
         events = event_feed_events(feed.token.school_id)
@@ -192,39 +214,40 @@ def render_feed(feed: Feed) -> bytes:
 
 def milestone_feed_events(school_id: int, *, plan_id: int | None = None,
                           lead_user_id: int | None = None) -> list[FeedEvent]:
-    """Milestones as calendar events: one query, no pupil data (plans hold none)."""
-    query = (select(Milestone, PlanItem, ActionPlan, User.display_name)
+    """Milestones as calendar events: one query of plain columns, no pupil data (plans hold
+    none)."""
+    query = (select(Milestone.uid, Milestone.title, Milestone.date, Milestone.start_time,
+                    Milestone.end_time, Milestone.done, Milestone.sequence, Milestone.created_at,
+                    Milestone.updated_at, PlanItem.benchmark, PlanItem.aim, PlanItem.lead_name,
+                    ActionPlan.title, ActionPlan.period, User.display_name)
              .join(PlanItem, PlanItem.id == Milestone.item_id)
              .join(ActionPlan, ActionPlan.id == PlanItem.plan_id)
              .outerjoin(User, User.id == PlanItem.lead_user_id)
              .where(Milestone.school_id == school_id)
-             .order_by(Milestone.date, Milestone.start_time, Milestone.id)
-             .options(lazyload("*")))
+             .order_by(Milestone.date, Milestone.start_time, Milestone.id))
     if plan_id is not None:
         query = query.where(ActionPlan.id == plan_id)
     if lead_user_id is not None:
         query = query.where(PlanItem.lead_user_id == lead_user_id)
     events = []
-    for milestone, item, plan, lead_user_name in db.session.execute(query):
-        lead = lead_user_name or item.lead_name
-        lines = [f"Action plan: {plan.title}" + (f" ({plan.period})" if plan.period else ""),
-                 item.heading]
+    headings: dict[tuple, str] = {}
+    for (uid, title, day, start, end, done, sequence, created, updated, benchmark, aim,
+         lead_name, plan_title, period, lead_user_name) in db.session.execute(query):
+        heading = headings.get((benchmark, aim))
+        if heading is None:
+            heading = headings[(benchmark, aim)] = PlanItem(benchmark=benchmark, aim=aim).heading
+        lead = lead_user_name or lead_name
+        lines = [f"Action plan: {plan_title}" + (f" ({period})" if period else ""), heading]
         if lead:
             lines.append(f"Lead: {lead}")
-        if milestone.done:
+        if done:
             lines.append("Done.")
+        timed = start is not None and end is not None
         events.append(FeedEvent(
-            uid=milestone.uid,
-            summary=("✓ " if milestone.done else "") + milestone.title,
-            day=milestone.date,
-            start_time=milestone.start_time if milestone.timed else None,
-            end_time=milestone.end_time if milestone.timed else None,
-            sequence=milestone.sequence,
-            created=milestone.created_at,
-            last_modified=milestone.updated_at,
-            description="\n".join(lines),
-            categories=("Careers action plan",),
-        ))
+            uid=uid, summary=("✓ " if done else "") + title, day=day,
+            start_time=start if timed else None, end_time=end if timed else None,
+            sequence=sequence, created=as_utc(created), last_modified=as_utc(updated),
+            description="\n".join(lines), categories=("Careers action plan",)))
     return events
 
 
@@ -266,8 +289,8 @@ def event_feed_events(school_id: int) -> list[FeedEvent]:
             start_time=encounter.start_time if timed else None,
             end_time=encounter.end_time if timed else None,
             sequence=encounter_sequence(encounter),
-            created=encounter.created_at,
-            last_modified=encounter.updated_at,
+            created=as_utc(encounter.created_at),
+            last_modified=as_utc(encounter.updated_at),
             description="\n".join(lines),
             location=encounter.location or "",
             categories=("Careers event",),

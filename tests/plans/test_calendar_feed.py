@@ -331,3 +331,12 @@ def test_tokens_never_reach_the_logs(client, bst_feed, caplog):
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         logging.getLogger("werkzeug").info('"GET /calendar/%s.ics HTTP/1.1" 200', bst_feed["token"])
     assert bst_feed["token"] not in caplog.text
+
+
+def test_cached_assembly_is_byte_identical_to_icalendar_in_one_piece():
+    from careers_app.calendar.ical import build_feed_uncached, event_bytes
+    events = [_event(), _event(uid="m-2@careers-tracker", summary=TRICKY, start_time=time(9),
+                               end_time=time(15), day=date(2026, 6, 19))]
+    event_bytes.cache_clear()
+    assert build_feed("Plan – x", events) == build_feed_uncached("Plan – x", events)
+    assert build_feed("Plan – x", events) == build_feed_uncached("Plan – x", events)  # warm
