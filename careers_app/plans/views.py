@@ -1,7 +1,360 @@
 """Careers action plans, milestones and planned events (issue 5)."""
-from flask import Blueprint
+from __future__ import annotations
 
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from htmx_flask import make_response as hx_response
+
+from ..domain.benchmarks import BY_NUMBER
+from ..domain.dates import today_london
+from ..domain.plan_dates import format_pounds
+from ..forms import options
 from ..security import require_staff
+from ..templating import is_fragment_request, render
+from . import services
+from .forms import ItemForm, MilestoneForm, PlanForm, StatusForm
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 bp.before_request(require_staff)
+bp.add_app_template_filter(format_pounds, "pounds")
+
+
+@bp.context_processor
+def _plan_helpers():
+    return {"perms": services.Permissions(current_user), "today": today_london(),
+            "is_overdue": services.is_overdue}
+
+
+def _school_id() -> int:
+    return current_user.school_id
+
+
+def _done(target: str, fragment_response=None):
+    """After a valid write: the updated fragment for htmx, a 303 otherwise."""
+    if is_fragment_request() and fragment_response is not None:
+        return fragment_response
+    if is_fragment_request():
+        return hx_response("", 204, redirect=target)
+    return redirect(target, 303)
+
+
+def _staff_choices(blank: str):
+    return options([(0, blank)] + [(u.id, u.display_name)
+                                   for u in services.staff_users(_school_id())])
+
+
+# Plans ------------------------------------------------------------------------------------
+
+@bp.get("")
+def index():
+    """Every plan of the school, with milestone counts."""
+    return render("plans/index.html", summaries=services.list_plans(_school_id()))
+
+
+def _plan_or_404(plan_id: int, *, full: bool = False):
+    plan = services.get_plan(_school_id(), plan_id, full=full)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _editable_plan(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    if not services.can_edit_plan(current_user, plan):
+        abort(403)
+    return plan
+
+
+def _plan_details(form: PlanForm) -> services.PlanDetails:
+    return services.PlanDetails(title=form.title.data or "", period=form.period.data or "",
+                                owner_id=form.owner_id.data or None)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    if not services.can_create_plans(current_user):
+        abort(403)
+    form = PlanForm()
+    form.owner_id.choices = _staff_choices("No owner")
+    if request.method == "GET":
+        form.owner_id.data = current_user.id
+    elif form.validate():
+        plan = services.create_plan(_school_id(), _plan_details(form))
+        flash(f"Plan “{plan.title}” created. Add its aims or benchmarks next.", "success")
+        return _done(url_for("plans.show", plan_id=plan.id))
+    status = 422 if form.errors else 200
+    return render("plans/plan_form.html", fragment="plan_form", status=status, form=form,
+                  plan=None)
+
+
+@bp.get("/<int:plan_id>")
+def show(plan_id: int):
+    plan = _plan_or_404(plan_id, full=True)
+    return render("plans/show.html", plan=plan, benchmarks=BY_NUMBER)
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+def edit(plan_id: int):
+    plan = _editable_plan(plan_id)
+    form = PlanForm(obj=plan) if request.method == "GET" else PlanForm()
+    form.owner_id.choices = _staff_choices("No owner")
+    if request.method == "GET":
+        form.owner_id.data = plan.owner_id or 0
+    elif form.validate():
+        services.update_plan(plan, _plan_details(form))
+        flash("Plan updated.", "success")
+        return _done(url_for("plans.show", plan_id=plan.id))
+    status = 422 if form.errors else 200
+    return render("plans/plan_form.html", fragment="plan_form", status=status, form=form,
+                  plan=plan)
+
+
+@bp.route("/<int:plan_id>/delete", methods=["GET", "POST"])
+def delete(plan_id: int):
+    plan = _editable_plan(plan_id)
+    if request.method == "GET":
+        return render("plans/delete.html", plan=plan)
+    title = plan.title
+    services.delete_plan(plan)
+    flash(f"Deleted the plan “{title}” and its milestones.", "success")
+    return _done(url_for("plans.index"))
+
+
+@bp.get("/<int:plan_id>/print")
+def print_view(plan_id: int):
+    """The whole plan as one table, laid out for A4 landscape."""
+    plan = _plan_or_404(plan_id, full=True)
+    return render("plans/print.html", plan=plan)
+
+
+# Items ------------------------------------------------------------------------------------
+
+def _item_or_404(item_id: int):
+    item = services.get_item(_school_id(), item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _editable_item(item_id: int):
+    item = _item_or_404(item_id)
+    if not services.can_edit_plan(current_user, item.plan):
+        abort(403)
+    return item
+
+
+def _item_details(form: ItemForm) -> services.ItemDetails:
+    return services.ItemDetails(
+        benchmark=int(form.benchmark.data) if form.benchmark.data else None,
+        aim=form.aim.data or "", actions=form.actions.data or "",
+        lead_user_id=form.lead_user_id.data or None, lead_name=form.lead_name.data or "",
+        resources=form.resources.data or "", cost_pence=getattr(form, "cost_pence", None),
+        success_criteria=form.success_criteria.data or "", outcomes=form.outcomes.data or "")
+
+
+def _item_page(item, status: int = 200):
+    return render("plans/item.html", fragment="item", status=status, item=item, plan=item.plan)
+
+
+def _item_form_page(form: ItemForm, *, plan, item=None, status: int = 200):
+    return render("plans/item_form.html", fragment="item_form", status=status, form=form,
+                  plan=plan, item=item)
+
+
+def _save_item(form: ItemForm, *, plan, item=None):
+    form.lead_user_id.choices = _staff_choices("Not a member of staff")
+    if not form.validate():
+        return _item_form_page(form, plan=plan, item=item, status=422)
+    try:
+        if item is None:
+            item = services.add_item(plan, _item_details(form))
+        else:
+            services.update_item(item, _item_details(form))
+    except services.PlanInputError as error:
+        form[error.field_name].errors = [error.message]
+        return _item_form_page(form, plan=plan, item=item, status=422)
+    target = url_for("plans.show", plan_id=plan.id, _anchor=f"item-{item.id}")
+    if request.endpoint == "plans.new_item":
+        flash("Added to the plan.", "success")
+        return _done(target)
+    return _done(target, _item_page(item))
+
+
+@bp.route("/<int:plan_id>/items/new", methods=["GET", "POST"])
+def new_item(plan_id: int):
+    plan = _editable_plan(plan_id)
+    form = ItemForm()
+    if request.method == "POST":
+        return _save_item(form, plan=plan)
+    form.lead_user_id.choices = _staff_choices("Not a member of staff")
+    return _item_form_page(form, plan=plan)
+
+
+@bp.get("/items/<int:item_id>")
+def item(item_id: int):
+    """One item on its own (htmx: the item's block, e.g. after Cancel in an inline edit)."""
+    return _item_page(_item_or_404(item_id))
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_item(item_id: int):
+    item = _editable_item(item_id)
+    if request.method == "POST":
+        return _save_item(ItemForm(), plan=item.plan, item=item)
+    form = ItemForm(obj=item)
+    form.benchmark.data = str(item.benchmark) if item.benchmark else ""
+    form.lead_user_id.data = item.lead_user_id or 0
+    form.cost.data = format_pounds(item.cost_pence).lstrip("£")
+    form.lead_user_id.choices = _staff_choices("Not a member of staff")
+    return _item_form_page(form, plan=item.plan, item=item)
+
+
+@bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])
+def delete_item(item_id: int):
+    item = _editable_item(item_id)
+    if request.method == "GET":
+        return render("plans/delete_item.html", item=item, plan=item.plan)
+    plan_id = item.plan_id
+    services.delete_item(item)
+    flash("Deleted the aim and its milestones.", "success")
+    return _done(url_for("plans.show", plan_id=plan_id))
+
+
+@bp.route("/items/<int:item_id>/status", methods=["GET", "POST"])
+def status(item_id: int):
+    """RAG status with a dated note: the plan's editors and the item's lead."""
+    item = _item_or_404(item_id)
+    if not services.can_update_item(current_user, item):
+        abort(403)
+    if request.method == "GET":
+        form = StatusForm(rag=item.rag, status_note=item.status_note)
+    else:
+        form = StatusForm()
+        if form.validate():
+            services.update_status(item, form.rag.data or "", form.status_note.data or "",
+                                   form.status_date.data)
+            return _done(url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"),
+                         _item_page(item))
+    return render("plans/status_form.html", fragment="status_form",
+                  status=422 if form.errors else 200, form=form, item=item, plan=item.plan)
+
+
+# Milestones -------------------------------------------------------------------------------
+
+def _milestone_or_404(milestone_id: int):
+    milestone = services.get_milestone(_school_id(), milestone_id)
+    if milestone is None:
+        abort(404)
+    return milestone
+
+
+def _updatable_milestone(milestone_id: int):
+    milestone = _milestone_or_404(milestone_id)
+    if not services.can_update_item(current_user, milestone.item):
+        abort(403)
+    return milestone
+
+
+def _milestone_details(form: MilestoneForm) -> services.MilestoneDetails:
+    return services.MilestoneDetails(title=form.title.data or "", date=form.date.data,
+                                     start_time=form.start_time.data, end_time=form.end_time.data)
+
+
+def _context() -> str:
+    value = request.values.get("context", "")
+    return value if value in ("mine", "plan") else "plan"
+
+
+def _milestone_page(milestone, status: int = 200):
+    return render("plans/milestone.html", fragment="milestone", status=status,
+                  milestone=milestone, item=milestone.item, context=_context())
+
+
+def _milestone_target(milestone) -> str:
+    if _context() == "mine":
+        return url_for("plans.mine")
+    return url_for("plans.show", plan_id=milestone.item.plan_id,
+                   _anchor=f"milestone-{milestone.id}")
+
+
+def _milestone_form_page(form, *, item, milestone=None, status: int = 200):
+    form.context.data = _context()
+    return render("plans/milestone_form.html", fragment="milestone_form", status=status,
+                  form=form, item=item, milestone=milestone, plan=item.plan)
+
+
+def _save_milestone(form: MilestoneForm, *, item, milestone=None):
+    if not form.validate():
+        return _milestone_form_page(form, item=item, milestone=milestone, status=422)
+    try:
+        if milestone is None:
+            milestone = services.add_milestone(item, _milestone_details(form))
+        else:
+            services.update_milestone(milestone, _milestone_details(form))
+    except services.PlanInputError as error:
+        form[error.field_name].errors = [error.message]
+        return _milestone_form_page(form, item=item, milestone=milestone, status=422)
+    if milestone is not None and request.endpoint == "plans.new_milestone":
+        # A new milestone may land anywhere in the date order: refresh the whole item.
+        response = _item_page(item)
+        response.headers["HX-Retarget"] = f"#item-{item.id}"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return _done(url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"),
+                     response)
+    return _done(_milestone_target(milestone), _milestone_page(milestone))
+
+
+@bp.route("/items/<int:item_id>/milestones/new", methods=["GET", "POST"])
+def new_milestone(item_id: int):
+    item = _item_or_404(item_id)
+    if not services.can_update_item(current_user, item):
+        abort(403)
+    form = MilestoneForm()
+    if request.method == "POST":
+        return _save_milestone(form, item=item)
+    return _milestone_form_page(form, item=item)
+
+
+@bp.get("/milestones/<int:milestone_id>")
+def milestone(milestone_id: int):
+    return _milestone_page(_milestone_or_404(milestone_id))
+
+
+@bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
+def edit_milestone(milestone_id: int):
+    milestone = _updatable_milestone(milestone_id)
+    if request.method == "POST":
+        return _save_milestone(MilestoneForm(), item=milestone.item, milestone=milestone)
+    return _milestone_form_page(MilestoneForm(obj=milestone), item=milestone.item,
+                                milestone=milestone)
+
+
+@bp.post("/milestones/<int:milestone_id>/toggle")
+def toggle_milestone(milestone_id: int):
+    """One click ticks a milestone off (or back on)."""
+    milestone = _updatable_milestone(milestone_id)
+    done = request.form.get("done") == "1"
+    services.set_done(milestone, done)
+    if not is_fragment_request():
+        flash(f"“{milestone.title}” marked {'done' if done else 'not done'}.", "success")
+    return _done(_milestone_target(milestone), _milestone_page(milestone))
+
+
+@bp.post("/milestones/<int:milestone_id>/delete")
+def delete_milestone(milestone_id: int):
+    milestone = _updatable_milestone(milestone_id)
+    item = milestone.item
+    services.delete_milestone(milestone)
+    flash("Milestone deleted.", "success")
+    return _done(url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"))
+
+
+@bp.get("/mine")
+def mine():
+    """My milestones: everything where I am the lead, overdue first."""
+    milestones = services.my_milestones(current_user)
+    return render("plans/mine.html", fragment="my_milestones", milestones=milestones,
+                  context="mine")
+
+
+from . import events, importer  # noqa: E402,F401  (routes on this blueprint)

@@ -1,0 +1,298 @@
+"""Calendar subscription tokens and the feeds they open.
+
+A token is 256 random bits shown once; the database keeps only its SHA-256, so a leaked
+backup cannot be turned back into working links. A feed's ETag and Last-Modified come from
+one small query (the plans' feed version, or the newest change to a planned event), so a
+calendar client that polls with If-None-Match gets its 304 without the feed being rendered.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from threading import Lock
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import lazyload
+
+from ..database import write_transaction
+from ..domain.benchmarks import kind_label
+from ..extensions import db
+from ..models import Encounter, Organisation, School, User
+from ..models.base import utcnow
+from ..models.plans import (ActionPlan, CalendarToken, FeedScope, Milestone, PlanFeedVersion,
+                            PlanItem)
+from ..pupils.services import parse_group
+from .ical import FeedEvent, as_utc, build_feed
+
+TOKEN_BYTES = 32  # 256 bits
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
+# Bump when the feed's layout changes, so every ETag changes with it.
+FEED_FORMAT = "2"
+# Writing "last used" on every poll would make each feed request a write; once in a while is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=15)
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh token and its hash."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, hash_token(token)
+
+
+class TokenInputError(Exception):
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field_name = field_name
+        self.message = message
+
+
+def plans_for_school(school_id: int) -> list[ActionPlan]:
+    return list(db.session.scalars(select(ActionPlan).where(ActionPlan.school_id == school_id)
+                                   .order_by(ActionPlan.title, ActionPlan.id)))
+
+
+def tokens_of(user: User) -> list[CalendarToken]:
+    return list(db.session.scalars(
+        select(CalendarToken).where(CalendarToken.user_id == user.id,
+                                    CalendarToken.school_id == user.school_id)
+        .order_by(CalendarToken.created_at, CalendarToken.id)))
+
+
+def get_own_token(user: User, token_id: int) -> CalendarToken | None:
+    return db.session.scalar(select(CalendarToken).where(
+        CalendarToken.id == token_id, CalendarToken.user_id == user.id,
+        CalendarToken.school_id == user.school_id))
+
+
+def create_token(user: User, scope: str, plan_id: int | None) -> tuple[CalendarToken, str]:
+    """A new subscription link for `user`; returns the row and the token (shown once)."""
+    try:
+        scope = FeedScope(scope)
+    except ValueError:
+        raise TokenInputError("scope", "Choose what the calendar shows.") from None
+    with write_transaction():
+        if scope == FeedScope.PLAN:
+            plan = db.session.scalar(select(ActionPlan).where(
+                ActionPlan.id == (plan_id or 0), ActionPlan.school_id == user.school_id))
+            if plan is None:
+                raise TokenInputError("plan_id", "Choose the plan this calendar shows.")
+        else:
+            plan_id = None
+        token, digest = new_token()
+        row = CalendarToken(school_id=user.school_id, user_id=user.id, scope=scope.value,
+                            plan_id=plan_id, token_hash=digest)
+        db.session.add(row)
+    return row, token
+
+
+def regenerate_token(row: CalendarToken) -> str:
+    """Replace the link's token: the old address stops working at once."""
+    with write_transaction():
+        token, digest = new_token()
+        row.token_hash = digest
+        row.created_at = utcnow()
+        row.last_used_at = None
+    return token
+
+
+def revoke_token(row: CalendarToken) -> None:
+    with write_transaction():
+        db.session.execute(delete(CalendarToken).where(CalendarToken.id == row.id))
+
+
+# Feeds -----------------------------------------------------------------------------------
+
+@dataclass
+class Feed:
+    """What a valid token opens, with the validators for conditional requests."""
+
+    token: CalendarToken
+    user: User
+    name: str
+    etag: str
+    last_modified: datetime
+
+
+def find_feed(token: str) -> Feed | None:
+    """The feed a token opens, or None for a malformed, unknown or revoked token, or one
+    whose owner is disabled or no longer staff (all of which the caller answers with 404)."""
+    if not TOKEN_RE.match(token or ""):
+        return None
+    row = db.session.execute(
+        select(CalendarToken, User, School.name)
+        .join(User, User.id == CalendarToken.user_id)
+        .join(School, School.id == CalendarToken.school_id)
+        .where(CalendarToken.token_hash == hash_token(token))).first()
+    if row is None:
+        return None
+    token_row, user, school_name = row
+    if not user.active or not user.is_staff or user.school_id != token_row.school_id:
+        return None
+    scope = FeedScope(token_row.scope)
+    if scope == FeedScope.EVENTS:
+        name = f"{school_name}: careers events"
+        count, newest = db.session.execute(
+            select(func.count(Encounter.id).filter(Encounter.deleted_at.is_(None)),
+                   func.max(Encounter.updated_at))
+            .where(Encounter.school_id == token_row.school_id, _is_calendar_event())).one()
+        changed = as_utc(newest) if newest else EPOCH
+        parts = (scope.value, count, changed.isoformat())
+    else:
+        if scope == FeedScope.PLAN:
+            plan = token_row.plan
+            if plan is None:
+                return None
+            name = f"{plan.title} {plan.period}".strip()
+        elif scope == FeedScope.MINE:
+            name = f"My careers milestones ({user.display_name})"
+        else:
+            name = f"{school_name}: careers milestones"
+        state = db.session.get(PlanFeedVersion, token_row.school_id)
+        version, changed = (state.version, as_utc(state.changed_at)) if state else (0, EPOCH)
+        parts = (scope.value, token_row.plan_id, user.id if scope == FeedScope.MINE else None,
+                 version, changed.isoformat())
+    digest = hashlib.sha256(repr((FEED_FORMAT, name, *parts)).encode()).hexdigest()[:32]
+    return Feed(token=token_row, user=user, name=name, etag=digest,
+                last_modified=changed.replace(microsecond=0))
+
+
+def note_use(feed: Feed, now: datetime | None = None) -> None:
+    """Record when the link was last used (to the nearest quarter of an hour or so)."""
+    now = now or utcnow()
+    last = feed.token.last_used_at
+    if last is not None and now - as_utc(last) < LAST_USED_RESOLUTION:
+        return
+    with write_transaction():
+        db.session.execute(update(CalendarToken).where(CalendarToken.id == feed.token.id)
+                           .values(last_used_at=now))
+
+
+def _is_calendar_event():
+    """Encounters that belong in a calendar: planned ahead, or given a time slot."""
+    return or_(Encounter.planned.is_(True), Encounter.start_time.is_not(None))
+
+
+_BODIES: OrderedDict[str, bytes] = OrderedDict()
+_BODIES_LOCK = Lock()
+BODY_CACHE_SIZE = 64
+
+
+def render_feed(feed: Feed) -> bytes:
+    """The feed's bytes; a body already rendered for this ETag is served again as it is."""
+    with _BODIES_LOCK:
+        body = _BODIES.get(feed.etag)
+        if body is not None:
+            _BODIES.move_to_end(feed.etag)
+            return body
+    body = render_feed_uncached(feed)
+    with _BODIES_LOCK:
+        _BODIES[feed.etag] = body
+        while len(_BODIES) > BODY_CACHE_SIZE:
+            _BODIES.popitem(last=False)
+    return body
+
+
+def render_feed_uncached(feed: Feed) -> bytes:
+    scope = FeedScope(feed.token.scope)
+    if scope == FeedScope.EVENTS:
+        events = event_feed_events(feed.token.school_id)
+    else:
+        events = milestone_feed_events(
+            feed.token.school_id,
+            plan_id=feed.token.plan_id if scope == FeedScope.PLAN else None,
+            lead_user_id=feed.user.id if scope == FeedScope.MINE else None)
+    return build_feed(feed.name, events)
+
+
+def milestone_feed_events(school_id: int, *, plan_id: int | None = None,
+                          lead_user_id: int | None = None) -> list[FeedEvent]:
+    """Milestones as calendar events: one query of plain columns, no pupil data (plans hold
+    none)."""
+    query = (select(Milestone.uid, Milestone.title, Milestone.date, Milestone.start_time,
+                    Milestone.end_time, Milestone.done, Milestone.sequence, Milestone.created_at,
+                    Milestone.updated_at, PlanItem.benchmark, PlanItem.aim, PlanItem.lead_name,
+                    ActionPlan.title, ActionPlan.period, User.display_name)
+             .join(PlanItem, PlanItem.id == Milestone.item_id)
+             .join(ActionPlan, ActionPlan.id == PlanItem.plan_id)
+             .outerjoin(User, User.id == PlanItem.lead_user_id)
+             .where(Milestone.school_id == school_id)
+             .order_by(Milestone.date, Milestone.start_time, Milestone.id))
+    if plan_id is not None:
+        query = query.where(ActionPlan.id == plan_id)
+    if lead_user_id is not None:
+        query = query.where(PlanItem.lead_user_id == lead_user_id)
+    events = []
+    headings: dict[tuple, str] = {}
+    for (uid, title, day, start, end, done, sequence, created, updated, benchmark, aim,
+         lead_name, plan_title, period, lead_user_name) in db.session.execute(query):
+        heading = headings.get((benchmark, aim))
+        if heading is None:
+            heading = headings[(benchmark, aim)] = PlanItem(benchmark=benchmark, aim=aim).heading
+        lead = lead_user_name or lead_name
+        lines = [f"Action plan: {plan_title}" + (f" ({period})" if period else ""), heading]
+        if lead:
+            lines.append(f"Lead: {lead}")
+        if done:
+            lines.append("Done.")
+        timed = start is not None and end is not None
+        events.append(FeedEvent(
+            uid=uid, summary=("✓ " if done else "") + title, day=day,
+            start_time=start if timed else None, end_time=end if timed else None,
+            sequence=sequence, created=as_utc(created), last_modified=as_utc(updated),
+            description="\n".join(lines), categories=("Careers action plan",)))
+    return events
+
+
+def encounter_sequence(encounter: Encounter) -> int:
+    """SEQUENCE for an event: whole seconds between creation and the last change. The
+    encounter row has no counter of its own, and its updated_at moves on every change."""
+    return max(0, int((as_utc(encounter.updated_at) - as_utc(encounter.created_at))
+                      .total_seconds()))
+
+
+def event_uid(encounter_id: int) -> str:
+    return f"encounter-{encounter_id}@careers-tracker"
+
+
+def event_feed_events(school_id: int) -> list[FeedEvent]:
+    """Planned events (and events that were planned and have happened). Titles, places and
+    the groups invited: never a pupil's name, flags or the staff notes."""
+    rows = db.session.execute(
+        select(Encounter, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == Encounter.organisation_id)
+        .where(Encounter.school_id == school_id, Encounter.deleted_at.is_(None),
+               _is_calendar_event())
+        .order_by(Encounter.date, Encounter.start_time, Encounter.id)
+        .options(lazyload("*"))).all()
+    events = []
+    for encounter, organisation_name in rows:
+        lines = [kind_label(encounter.kind)]
+        if organisation_name:
+            lines.append(f"With: {organisation_name}")
+        groups = [g.label for g in map(parse_group, (encounter.invited_groups or "").splitlines()) if g]
+        if groups:
+            lines.append("Invited: " + ", ".join(groups))
+        lines.append("Planned." if encounter.planned else "Register taken.")
+        timed = encounter.start_time is not None and encounter.end_time is not None
+        events.append(FeedEvent(
+            uid=event_uid(encounter.id),
+            summary=encounter.title,
+            day=encounter.date,
+            start_time=encounter.start_time if timed else None,
+            end_time=encounter.end_time if timed else None,
+            sequence=encounter_sequence(encounter),
+            created=as_utc(encounter.created_at),
+            last_modified=as_utc(encounter.updated_at),
+            description="\n".join(lines),
+            location=encounter.location or "",
+            categories=("Careers event",),
+        ))
+    return events
