@@ -81,8 +81,8 @@ class GuidanceForm(FlaskForm):
 
 
 class DestinationForm(FlaskForm):
-    year_after = SelectField("Year", coerce=int,
-                             choices=options((n, year_after_label(n)) for n in YEARS_AFTER))
+    year_after = SelectField("Year", default="1",
+                             choices=options((str(n), year_after_label(n)) for n in YEARS_AFTER))
     status = SelectField("Destination", choices=options(STATUSES.items()), default="not_known")
     provider = StringField("Provider or employer", validators=[Optional(), Length(max=200)],
                            description="The college, university, training provider or employer.")

@@ -258,17 +258,18 @@ def destination_edit(pupil_id: int):
         abort(404)
     form = DestinationForm()
     leaving_year = academic_year_of(pupil.left_on)
-    form.year_after.choices = options((n, year_after_label(n, leaving_year)) for n in YEARS_AFTER)
+    form.year_after.choices = options((str(n), year_after_label(n, leaving_year))
+                                      for n in YEARS_AFTER)
     if request.method == "GET":
         wanted = request.args.get("year_after", type=int)
-        existing = services.destinations_of(pupil)
-        form.year_after.data = wanted if wanted in YEARS_AFTER else 1
-        if (current := existing.get(form.year_after.data)) is not None:
+        wanted = wanted if wanted in YEARS_AFTER else 1
+        form.year_after.data = str(wanted)
+        if (current := services.destinations_of(pupil).get(wanted)) is not None:
             form.status.data = current.status
             form.provider.data = current.provider
             form.checked_on.data = current.checked_on
     elif form.validate_on_submit():
-        services.record_destination(pupil, form.year_after.data, form.status.data,
+        services.record_destination(pupil, int(form.year_after.data), form.status.data,
                                     form.provider.data or "", form.checked_on.data)
         flash(f"Destination recorded for {pupil.display_name}.", "success")
         return _done(url_for("pupils.show", pupil_id=pupil.id))
