@@ -114,7 +114,8 @@ class Preview:
     def summary(self) -> dict[str, int]:
         return {"rows": self.row_count, "new": len(self.plan.new),
                 "updated": len(self.plan.updated), "unchanged": self.plan.unchanged,
-                "missing": len(self.plan.missing), "errors": len(self.checked.errors)}
+                "missing": len(self.plan.missing), "errors": len(self.checked.errors),
+                "error_rows": len({e.line for e in self.checked.errors})}
 
 
 def _held_pupils(school_id: int) -> list[dict[str, Any]]:

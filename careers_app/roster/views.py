@@ -172,7 +172,7 @@ def _print_preview(preview: services.Preview, echo=click.echo) -> None:
     s = preview.summary()
     echo(f"{s['rows']:,} rows: {s['new']:,} new, {s['updated']:,} updated, "
          f"{s['unchanged']:,} unchanged; {s['missing']:,} in the database but missing from the "
-         f"file (probable leavers); {s['errors']:,} errors.")
+         f"file (probable leavers); {s['errors']:,} errors in {s['error_rows']:,} rows.")
     for error in preview.errors:
         echo(f"Line {error.line}: {error.message}", err=True)
 

@@ -42,6 +42,7 @@ def test_cli_errors_exit_non_zero_and_write_nothing(app, school):
     result = _run(app, str(FIXTURES / "broken.csv"), "--school", "test", "--mark-leavers")
     assert result.exit_code == 1
     output = result.output
+    assert "10 errors in 9 rows." in output
     assert "Line 3: The UPN is missing." in output
     assert "Line 6: UPN J886432110001 is also on line 2." in output
     assert "Line 7: Year 6 is outside Years 7 to 13." in output

@@ -126,7 +126,9 @@ def test_a_file_with_errors_commits_nothing(app, client, lead, upload, make_pupi
     assert response.status_code == 303
     preview = client.get(f"/pupils/import/{token}")
     html = preview.get_data(as_text=True)
-    assert "Import " not in html.split("<h2 id=\"errors-heading\">")[0].split("Summary")[1]
+    assert "<dt>Rows with errors</dt><dd>9</dd>" in html
+    assert "10 errors: fix the file" in html
+    assert "/confirm" not in html  # no import button while there are errors
     for line, reason in [(3, "The UPN is missing."), (4, "check letter is wrong"),
                          (5, "13 characters"), (6, "also on line 2"), (7, "Year 6 is outside"),
                          (8, "Year 14 is outside"), (9, "The surname is empty."),
