@@ -1,6 +1,7 @@
 """/pupils/import: upload, column mapping, preview, all-or-nothing commit, leavers."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from careers_app.domain.academic import academic_year_of, cohort_for
 from careers_app.domain.dates import today_london
 from careers_app.extensions import db
-from careers_app.models import Pupil
+from careers_app.models import Pupil, Role
 from careers_app.models.roster import ImportBatch, ImportMapping
 
 from .conftest import FIXTURE_PUPILS, MIS_FILES, fixture_bytes
@@ -253,8 +254,9 @@ def test_only_admins_can_import(app, client, tutor, pupil_user, who, status):
     client.login(who)
     assert client.get("/pupils/import").status_code == status
     assert client.get("/pupils/import", htmx=True).status_code == status
-    response = client.post("/pupils/import", data={"file": (__import__("io").BytesIO(
-        fixture_bytes("sims_utf8.csv")), "x.csv")}, content_type="multipart/form-data")
+    response = client.post("/pupils/import",
+                           data={"file": (io.BytesIO(fixture_bytes("sims_utf8.csv")), "x.csv")},
+                           content_type="multipart/form-data")
     assert response.status_code == status
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
@@ -264,8 +266,7 @@ def test_another_schools_upload_is_not_found(app, client, lead, upload, make_sch
     client.login("lead")
     _r, token = upload("sims_utf8.csv")
     other = make_school()
-    make_user("otherlead", role=__import__("careers_app.models", fromlist=["Role"]).Role.ADMIN,
-              school_id=other.id)
+    make_user("otherlead", role=Role.ADMIN, school_id=other.id)
     client.post("/logout")
     client.login("otherlead")
     assert client.get(f"/pupils/import/{token}").status_code == 404

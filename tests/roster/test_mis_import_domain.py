@@ -9,7 +9,7 @@ from careers_app.domain import mis_import as mi
 from careers_app.domain.academic import cohort_for
 from careers_app.domain.destinations import summarise, year_after_label
 
-from .conftest import FIXTURE_PUPILS, MIS_FILES, fixture_bytes
+from .conftest import FIXTURE_PUPILS, fixture_bytes
 
 YEAR = 2025  # academic year 2025/26
 
