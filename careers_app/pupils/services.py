@@ -9,6 +9,7 @@ from itertools import groupby
 from sqlalchemy import Select, func, or_, select
 
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
+from ..domain.benchmarks import EncounterKind
 from ..domain.dates import today_london
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil
@@ -106,23 +107,57 @@ def get_pupil(school_id: int, pupil_id: int) -> Pupil | None:
 PAGE_SIZE = 50
 
 
-def search_pupils(school_id: int, *, q: str = "", year_group: int | None = None,
-                  tutor_group: str = "", page: int = 1, on: date | None = None):
-    """One page of the roll matching the filters, and the total count."""
+@dataclass
+class PupilFilters:
+    """The pupil list's filters. Flags are None for "any"."""
+
+    q: str = ""
+    year_group: int | None = None
+    tutor_group: str = ""
+    send: str = ""  # "", "N", "K", "E" or "KE" (any SEND)
+    disadvantaged: bool | None = None
+    looked_after: bool | None = None
+    status: str = "roll"  # "roll", "leavers" or "all"
+
+
+def search_pupils(school_id: int, filters: PupilFilters | None = None, *, page: int = 1,
+                  on: date | None = None, **legacy):
+    """One page of pupils matching the filters, and the total count.
+
+    Keyword filters (q=, year_group=, tutor_group=) are accepted as well as a PupilFilters.
+    """
+    filters = filters or PupilFilters(**legacy)
     on = on or today_london()
-    query = roll_query(school_id, on)
-    if q:
-        like = f"%{q.strip().lower()}%"
+    academic_year = academic_year_of(on)
+    if filters.status == "leavers":
+        query = (select(Pupil).where(Pupil.school_id == school_id, Pupil.left_on.is_not(None),
+                                     Pupil.left_on <= on)
+                 .order_by(Pupil.surname, Pupil.legal_forename, Pupil.id))
+    elif filters.status == "all":
+        query = (select(Pupil).where(Pupil.school_id == school_id)
+                 .order_by(Pupil.surname, Pupil.legal_forename, Pupil.id))
+    else:
+        query = roll_query(school_id, on)
+    if filters.q:
+        like = f"%{filters.q.strip().lower()}%"
         query = query.where(or_(
             func.lower(Pupil.surname).like(like), func.lower(Pupil.legal_forename).like(like),
             func.lower(Pupil.preferred_forename).like(like), func.lower(Pupil.upn).like(like),
             func.lower(Pupil.legal_forename + " " + Pupil.surname).like(like),
             func.lower(func.coalesce(Pupil.preferred_forename, "") + " " + Pupil.surname).like(like),
         ))
-    if year_group:
-        query = query.where(Pupil.cohort == cohort_for(year_group, academic_year_of(on)))
-    if tutor_group:
-        query = query.where(Pupil.tutor_group == tutor_group)
+    if filters.year_group:
+        query = query.where(Pupil.cohort == cohort_for(filters.year_group, academic_year))
+    if filters.tutor_group:
+        query = query.where(Pupil.tutor_group == filters.tutor_group)
+    if filters.send == "KE":
+        query = query.where(Pupil.send_status.in_(("K", "E")))
+    elif filters.send in ("N", "K", "E"):
+        query = query.where(Pupil.send_status == filters.send)
+    if filters.disadvantaged is not None:
+        query = query.where(Pupil.disadvantaged.is_(filters.disadvantaged))
+    if filters.looked_after is not None:
+        query = query.where(Pupil.looked_after.is_(filters.looked_after))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pupils = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return pupils, total
@@ -134,13 +169,58 @@ class YearRecord:
     encounters: list[Encounter]
 
 
-def pupil_record(pupil: Pupil) -> list[YearRecord]:
-    """The pupil's encounters grouped by academic year, newest first (two queries in all)."""
+@dataclass(frozen=True)
+class GuidanceEntry:
+    """One guidance interview as its audience may see it.
+
+    `notes` is None when the notes are staff-only and the record is for the pupil: the text
+    never leaves the service, so no template can show it by mistake.
+    """
+
+    encounter_id: int
+    date: date
+    adviser_name: str
+    adviser_level6: bool
+    agreed_actions: str
+    notes: str | None
+    notes_staff_only: bool
+
+
+class PupilRecord(list):
+    """The pupil's encounters by academic year (a list of YearRecord, newest first), with
+    their guidance interviews as `.guidance`."""
+
+    guidance: list[GuidanceEntry]
+
+
+def guidance_history(pupil: Pupil, *, for_staff: bool = False) -> list[GuidanceEntry]:
+    """The pupil's guidance interviews, newest first. Staff-only notes only when `for_staff`."""
+    rows = db.session.execute(
+        select(Encounter.id, Encounter.date, Encounter.adviser_name, Encounter.adviser_level6,
+               Encounter.notes, Encounter.notes_staff_only, Participation.agreed_actions)
+        .join(Participation, Participation.encounter_id == Encounter.id)
+        .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id,
+               Encounter.kind == EncounterKind.GUIDANCE_INTERVIEW,
+               Encounter.deleted_at.is_(None), Encounter.planned.is_(False))
+        .order_by(Encounter.date.desc(), Encounter.id.desc())).all()
+    return [GuidanceEntry(
+        encounter_id=row.id, date=row.date, adviser_name=row.adviser_name,
+        adviser_level6=row.adviser_level6, agreed_actions=row.agreed_actions or "",
+        notes=(row.notes or "") if (for_staff or not row.notes_staff_only) else None,
+        notes_staff_only=row.notes_staff_only) for row in rows]
+
+
+def pupil_record(pupil: Pupil, *, for_staff: bool = False) -> PupilRecord:
+    """The pupil's encounters grouped by academic year, newest first, and their guidance
+    interviews (three queries in all). Staff-only guidance notes are left out unless
+    `for_staff`: /me calls this without it."""
     encounters = db.session.scalars(
         select(Encounter)
         .join(Participation, Participation.encounter_id == Encounter.id)
         .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id,
                Encounter.deleted_at.is_(None), Encounter.planned.is_(False))
         .order_by(Encounter.date.desc(), Encounter.id.desc())).all()
-    return [YearRecord(year, list(items))
-            for year, items in groupby(encounters, key=lambda e: e.academic_year)]
+    record = PupilRecord(YearRecord(year, list(items))
+                         for year, items in groupby(encounters, key=lambda e: e.academic_year))
+    record.guidance = guidance_history(pupil, for_staff=for_staff)
+    return record

@@ -1,30 +1,34 @@
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional
+from htmx_flask import make_response as hx_response
 
-
-from ..domain.academic import academic_year_of
+from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
 from ..domain.dates import today_london
-from ..encounters.forms import YEAR_GROUP_CHOICES
+from ..domain.destinations import YEARS_AFTER
 from ..forms import options
-from ..security import require_staff
-from ..templating import render
+from ..roster import services as roster_services
+from ..security import admin_required, require_staff
+from ..templating import is_fragment_request, render
 from . import services
+from .forms import PupilFilterForm, PupilForm, yes_no
 
 bp = Blueprint("pupils", __name__, url_prefix="/pupils")
 bp.before_request(require_staff)
 
 
-class PupilFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField("Search", validators=[Optional(), Length(max=100)],
-                    description="Name or UPN")
-    year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
-    tutor_group = SelectField("Tutor group", validate_choice=False, default="")
+def _filters(form: PupilFilterForm) -> services.PupilFilters:
+    """The valid filters; an invalid one is ignored rather than refused (it is only a search)."""
+    def ok(f):
+        return f.data if not f.errors else ""
+    return services.PupilFilters(
+        q=(ok(form.q) or "").strip(),
+        year_group=int(ok(form.year_group)) if ok(form.year_group) else None,
+        tutor_group=form.tutor_group.data or "",
+        send=ok(form.send) or "",
+        disadvantaged=yes_no(ok(form.disadvantaged)),
+        looked_after=yes_no(ok(form.looked_after)),
+        status=ok(form.status) or "roll",
+    )
 
 
 @bp.get("/")
@@ -36,22 +40,75 @@ def index():
                                                         if g.kind == "tutor"])
     form.validate()
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
-    pupils, total = services.search_pupils(
-        school_id,
-        q=(form.q.data or "") if not form.q.errors else "",
-        year_group=int(form.year_group.data) if form.year_group.data and not form.year_group.errors
-        else None,
-        tutor_group=form.tutor_group.data or "",
-        page=page)
+    pupils, total = services.search_pupils(school_id, _filters(form), page=page)
+    today = today_london()
     return render("pupils/index.html", fragment="results", form=form, pupils=pupils, total=total,
-                  page=page, page_size=services.PAGE_SIZE,
-                  academic_year=academic_year_of(today_london()))
+                  page=page, page_size=services.PAGE_SIZE, today=today,
+                  academic_year=academic_year_of(today))
+
+
+def _pupil_or_404(pupil_id: int):
+    pupil = services.get_pupil(current_user.school_id, pupil_id)
+    if pupil is None:
+        abort(404)
+    return pupil
 
 
 @bp.get("/<int:pupil_id>")
 def show(pupil_id: int):
-    pupil = services.get_pupil(current_user.school_id, pupil_id)
-    if pupil is None:
-        abort(404)
-    return render("pupils/show.html", pupil=pupil, record=services.pupil_record(pupil),
+    pupil = _pupil_or_404(pupil_id)
+    return render("pupils/show.html", pupil=pupil,
+                  record=services.pupil_record(pupil, for_staff=True),
+                  destinations=roster_services.destinations_of(pupil) if pupil.left_on else {},
+                  years_after=YEARS_AFTER,
                   academic_year=academic_year_of(today_london()))
+
+
+def _year_choices(current: int) -> list:
+    years = list(YEAR_GROUPS)
+    if current not in years:
+        years.append(current)
+    return options((str(y), f"Year {y}") for y in sorted(years))
+
+
+@bp.route("/<int:pupil_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(pupil_id: int):
+    """An admin corrects a pupil's details and flags (the MIS import normally keeps them)."""
+    pupil = _pupil_or_404(pupil_id)
+    academic_year = academic_year_of(today_london())
+    current_year = pupil.year_group_in(academic_year)
+    if request.method == "GET":
+        form = PupilForm(obj=pupil, year_group=str(current_year))
+    else:
+        form = PupilForm()
+    form.year_group.choices = _year_choices(current_year)
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            values = dict(
+                legal_forename=" ".join(form.legal_forename.data.split()),
+                preferred_forename=" ".join((form.preferred_forename.data or "").split()) or None,
+                surname=" ".join(form.surname.data.split()),
+                upn=form.upn.data.strip().upper(),
+                cohort=cohort_for(int(form.year_group.data), academic_year),
+                tutor_group=(form.tutor_group.data or "").strip() or None,
+                send_status=form.send_status.data,
+                disadvantaged=form.disadvantaged.data,
+                looked_after=form.looked_after.data,
+                considering_he=form.considering_he.data,
+                left_on=form.left_on.data,
+            )
+            try:
+                roster_services.update_pupil(pupil, values)
+            except roster_services.PupilInputError as error:
+                form[error.field_name].errors.append(error.message)
+            else:
+                flash(f"Saved {pupil.display_name}.", "success")
+                target = url_for("pupils.show", pupil_id=pupil.id)
+                if is_fragment_request():
+                    return hx_response("", 204, redirect=target)
+                return redirect(target, 303)
+        status = 422
+    return render("pupils/edit.html", fragment="pupil_form", status=status, form=form,
+                  pupil=pupil)

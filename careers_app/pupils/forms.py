@@ -1,0 +1,60 @@
+"""Pupil list filters and the admin's pupil form."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..domain.upn import upn_problem
+from ..encounters.forms import YEAR_GROUP_CHOICES
+from ..forms import options
+
+SEND_LABELS = {"N": "No SEND (N)", "K": "SEN support (K)", "E": "EHC plan (E)"}
+ANY_YES_NO = options([("", "Any"), ("y", "Yes"), ("n", "No")])
+
+
+class PupilFilterForm(FlaskForm):
+    """GET filters for the pupil list (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)],
+                    description="Name or UPN")
+    year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
+    tutor_group = SelectField("Tutor group", validate_choice=False, default="")
+    send = SelectField("SEND", default="", choices=options(
+        [("", "Any"), ("KE", "Any SEND (K or E)")] + list(SEND_LABELS.items())))
+    disadvantaged = SelectField("Disadvantaged", choices=ANY_YES_NO, default="")
+    looked_after = SelectField("Looked after", choices=ANY_YES_NO, default="")
+    status = SelectField("Show", default="roll", choices=options(
+        [("roll", "Pupils on roll"), ("leavers", "Leavers"), ("all", "Everyone")]))
+
+
+def yes_no(value: str | None) -> bool | None:
+    return {"y": True, "n": False}.get(value or "")
+
+
+class PupilForm(FlaskForm):
+    """An admin's edit of one pupil. The year group is turned into a cohort by the view."""
+
+    legal_forename = StringField("Legal forename", validators=[
+        DataRequired("Enter the legal forename."), Length(max=100)])
+    preferred_forename = StringField("Preferred forename", validators=[Optional(), Length(max=100)],
+                                     description="Leave blank if the same as the legal forename.")
+    surname = StringField("Surname", validators=[DataRequired("Enter the surname."),
+                                                 Length(max=100)])
+    upn = StringField("UPN", validators=[DataRequired("Enter the UPN."), Length(max=20)],
+                      description="13 characters, starting with the check letter.")
+    year_group = SelectField("Year group", validate_choice=True)
+    tutor_group = StringField("Tutor group", validators=[Optional(), Length(max=20)])
+    send_status = SelectField("SEND", choices=options(SEND_LABELS.items()))
+    disadvantaged = BooleanField("Disadvantaged (Pupil Premium)")
+    looked_after = BooleanField("Looked after (in care)")
+    considering_he = BooleanField("Considering higher education")
+    left_on = DateField("Date left", validators=[Optional()],
+                        description="Only for a pupil who has left the school.")
+
+    def validate_upn(self, field):
+        if field.data and (problem := upn_problem(field.data)):
+            raise ValidationError(problem)

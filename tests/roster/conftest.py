@@ -1,0 +1,78 @@
+"""Fixtures for the roster tests: the MIS export files and an upload helper."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TOKEN_RE = re.compile(r"/pupils/import/([A-Za-z0-9_-]{20,})")
+
+# The five pupils every well-formed fixture file holds, whatever the MIS style.
+FIXTURE_PUPILS = {
+    "J886432110001": dict(surname="O’Brien", legal_forename="Zoë", year=10, tutor_group="10A",
+                          send_status="K", disadvantaged=True, looked_after=False),
+    "Y886432110002": dict(surname="Smith-Jones", legal_forename="Anne-Marie", year=7,
+                          tutor_group="7B", send_status="N", disadvantaged=False,
+                          looked_after=False),
+    "M886432110003": dict(surname="Ng", legal_forename="Wei", year=13, tutor_group="13C",
+                          send_status="E", disadvantaged=False, looked_after=True),
+    "B886432110004": dict(surname="Müller", legal_forename="François", year=12,
+                          tutor_group="12A", send_status="N", disadvantaged=True,
+                          looked_after=False),
+    "Q886432110005": dict(surname="Patel", legal_forename="Priya", year=11, tutor_group="11A",
+                          send_status="N", disadvantaged=False, looked_after=False),
+}
+MIS_FILES = ("sims_utf8.csv", "arbor_utf8_bom.csv", "bromcom_cp1252_semicolon.csv",
+             "tab_delimited.csv")
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+@pytest.fixture
+def upload(client):
+    """Upload a fixture (or raw bytes) as the logged-in user; returns (response, token)."""
+    def do(name: str | None = None, data: bytes | None = None, filename: str = "export.csv",
+           **kwargs):
+        from io import BytesIO
+        content = data if data is not None else fixture_bytes(name)
+        response = client.post("/pupils/import", data={"file": (BytesIO(content),
+                                                                 name or filename)},
+                               content_type="multipart/form-data", **kwargs)
+        match = TOKEN_RE.search(response.headers.get("Location", ""))
+        return response, (match.group(1) if match else None)
+    return do
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free local port in a thread, for browser tests."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser_page():
+    """A Chromium page (Debian's chromium, no sandbox), closed after the test."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        yield page
+        browser.close()

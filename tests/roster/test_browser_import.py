@@ -1,0 +1,43 @@
+"""The careers leader's import in a real browser, driven by labels and roles."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from careers_app.extensions import db
+from careers_app.models import Pupil
+
+from .conftest import FIXTURES
+
+pytestmark = pytest.mark.browser
+
+
+def test_import_with_column_mapping_in_a_browser(app, live_server, browser_page, lead,
+                                                 make_pupil):
+    make_pupil(upn="E886432110006", surname="Gone")
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server}/")
+
+    page.goto(f"{live_server}/pupils/import")
+    page.get_by_label("MIS export (CSV file)").set_input_files(str(FIXTURES / "unknown_columns.csv"))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.get_by_role("heading", name="Match the columns").wait_for()
+    for label, value in [("Column 1: “Pupil Ref”", "upn"), ("Column 2: “Last”", "surname"),
+                         ("Column 3: “First”", "legal_forename"),
+                         ("Column 4: “Curriculum Yr”", "year")]:
+        page.get_by_label(label).select_option(value)
+    page.get_by_role("button", name="Save columns and preview").click()  # htmx: HX-Redirect
+    page.get_by_role("heading", name="Check the import").wait_for()
+    assert page.locator("#import-summary dt").first.inner_text() == "New pupils"
+    assert page.locator("#import-summary dd").first.inner_text() == "5"
+    page.get_by_label("Also mark the pupils missing from the file as leavers").check()
+    page.get_by_role("button", name="Import 5 changes").click()
+    page.get_by_role("heading", name="Import complete").wait_for()
+
+    with app.app_context():
+        pupils = {p.upn: p.left_on for p in db.session.scalars(select(Pupil))}
+    assert len(pupils) == 6 and pupils["E886432110006"] is not None
