@@ -40,8 +40,11 @@ postgres:
 test: install chromium
 	@scripts/run-tests.sh
 
+# Speed figures (printed, never asserted in tests). bench/load.sh runs the 50-user load test.
 bench: install
 	$(BIN)/python bench/quick_log.py
+	$(BIN)/python bench/import_pupils.py
+	$(BIN)/python bench/calendar_feed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -291,3 +291,11 @@ def test_htmx_errors_go_to_the_alert_box_with_a_fresh_token(app, client, tutor, 
     assert re.search(r'<meta name="csrf-token" id="csrf-token" content="[^"]+" hx-swap-oob="true">',
                      html)
     assert counts(app) == (0, 0)
+
+
+def test_a_guidance_interview_is_with_one_pupil(app, client, tutor, tutor_group):
+    client.login("tutor")
+    response = client.post("/encounters/new", data=form_data(client, kind="guidance_interview"))
+    assert response.status_code == 422
+    assert "A guidance interview is with one pupil" in response.get_data(as_text=True)
+    assert counts(app) == (0, 0)

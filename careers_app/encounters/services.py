@@ -47,11 +47,16 @@ class LogResult:
     created: bool
 
 
-def check_pupils(school_id: int, pupil_ids: list[int]) -> list[Pupil]:
+def check_pupils(school_id: int, pupil_ids: list[int],
+                 kind: EncounterKind | None = None) -> list[Pupil]:
     """The ticked pupils, or an EncounterInputError naming what is wrong."""
     wanted = set(pupil_ids)
     if not wanted:
         raise EncounterInputError("pupil_ids", "Tick at least one pupil who took part.")
+    if kind == EncounterKind.GUIDANCE_INTERVIEW and len(wanted) != 1:
+        raise EncounterInputError(
+            "pupil_ids", "A guidance interview is with one pupil. Record it from the pupil's "
+            "page with “Record guidance”, so the adviser and agreed actions are kept.")
     pupils = pupils_by_ids(school_id, wanted)
     missing = len(wanted) - len(pupils)
     if missing:
@@ -110,7 +115,7 @@ def log_encounter_for_group(*, school_id: int, user: User, details: EncounterDet
         with write_transaction():
             if key and (existing := _by_submission_key(school_id, key)):
                 return LogResult(existing, created=False)
-            pupils = check_pupils(school_id, pupil_ids)
+            pupils = check_pupils(school_id, pupil_ids, details.kind)
             encounter = Encounter(school_id=school_id, created_by_id=user.id, submission_key=key)
             _apply_details(encounter, school_id, details)
             encounter.participations = [Participation(school_id=school_id, pupil_id=p.id)
@@ -129,7 +134,7 @@ def update_encounter(encounter: Encounter, details: EncounterDetails, pupil_ids:
     """Change an encounter's details and participants in one transaction."""
     school_id = encounter.school_id
     with write_transaction():
-        pupils = check_pupils(school_id, pupil_ids)
+        pupils = check_pupils(school_id, pupil_ids, details.kind)
         _apply_details(encounter, school_id, details)
         keep = {p.id for p in pupils}
         current = {part.pupil_id: part for part in encounter.participations}
@@ -189,10 +194,11 @@ class EncounterFilters:
 
 def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
     """Newest encounters matching the filters, each with its participant count; and the total."""
-    counts = (select(Participation.encounter_id, func.count().label("n"))
-              .group_by(Participation.encounter_id).subquery())
-    query = (select(Encounter, func.coalesce(counts.c.n, 0))
-             .outerjoin(counts, counts.c.encounter_id == Encounter.id)
+    # Counted per row shown (a correlated subquery on the participation index), never by
+    # aggregating every participation in the school.
+    count = (select(func.count()).where(Participation.encounter_id == Encounter.id)
+             .correlate(Encounter).scalar_subquery())
+    query = (select(Encounter)
              .outerjoin(Organisation, Organisation.id == Encounter.organisation_id)
              .where(Encounter.school_id == school_id, Encounter.deleted_at.is_(None)))
     if filters.q:
@@ -211,8 +217,9 @@ def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
             select(Participation.id).join(Pupil, Pupil.id == Participation.pupil_id)
             .where(Participation.encounter_id == Encounter.id,
                    Pupil.cohort == Encounter.academic_year - (filters.year_group - 7))))
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.execute(query.order_by(Encounter.date.desc(), Encounter.id.desc())
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(query.add_columns(count)
+                              .order_by(Encounter.date.desc(), Encounter.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return rows, total
 

@@ -8,6 +8,7 @@ from itertools import groupby
 
 from sqlalchemy import Select, func, or_, select
 
+from ..database import contains_pattern
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
 from ..domain.benchmarks import EncounterKind
 from ..domain.dates import today_london
@@ -139,13 +140,12 @@ def search_pupils(school_id: int, filters: PupilFilters | None = None, *, page: 
     else:
         query = roll_query(school_id, on)
     if filters.q:
-        like = f"%{filters.q.strip().lower()}%"
-        query = query.where(or_(
-            func.lower(Pupil.surname).like(like), func.lower(Pupil.legal_forename).like(like),
-            func.lower(Pupil.preferred_forename).like(like), func.lower(Pupil.upn).like(like),
-            func.lower(Pupil.legal_forename + " " + Pupil.surname).like(like),
-            func.lower(func.coalesce(Pupil.preferred_forename, "") + " " + Pupil.surname).like(like),
-        ))
+        like = contains_pattern(filters.q)
+        query = query.where(or_(*(
+            func.lower(column).like(like, escape="\\") for column in (
+                Pupil.surname, Pupil.legal_forename, Pupil.preferred_forename, Pupil.upn,
+                Pupil.legal_forename + " " + Pupil.surname,
+                func.coalesce(Pupil.preferred_forename, "") + " " + Pupil.surname))))
     if filters.year_group:
         query = query.where(Pupil.cohort == cohort_for(filters.year_group, academic_year))
     if filters.tutor_group:

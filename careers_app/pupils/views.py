@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from htmx_flask import make_response as hx_response
 
+from .. import audit
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
 from ..domain.dates import today_london
 from ..domain.destinations import YEARS_AFTER
@@ -41,6 +42,9 @@ def index():
     form.validate()
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     pupils, total = services.search_pupils(school_id, _filters(form), page=page)
+    if pupils:
+        audit.record_now("view_sensitive", entity="pupil",
+                         detail=f"pupil list with flags: {len(pupils)} pupils")
     today = today_london()
     return render("pupils/index.html", fragment="results", form=form, pupils=pupils, total=total,
                   page=page, page_size=services.PAGE_SIZE, today=today,
@@ -57,6 +61,7 @@ def _pupil_or_404(pupil_id: int):
 @bp.get("/<int:pupil_id>")
 def show(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
+    audit.record_now("view_sensitive", entity="pupil", entity_id=pupil.id)
     return render("pupils/show.html", pupil=pupil,
                   record=services.pupil_record(pupil, for_staff=True),
                   destinations=roster_services.destinations_of(pupil) if pupil.left_on else {},

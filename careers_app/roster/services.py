@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
 from sqlalchemy import delete, func, insert, select, update
 
 from ..database import write_transaction
@@ -21,6 +20,7 @@ from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Participation, Pupil, Role, User
 from ..models.base import utcnow
 from ..models.roster import Destination, ImportBatch, ImportMapping
+from ..security import hash_password
 
 BATCH_LIFETIME = timedelta(days=2)
 
@@ -337,10 +337,7 @@ def destination_report(school_id: int, leaving_year: int, year_after: int) -> De
 # Pupil logins ---------------------------------------------------------------------------------
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a sheet
-# One-time passwords are random (about 59 bits) and replaced at first login, when
-# authenticate() rehashes with the full parameters. OWASP's minimum argon2id settings keep a
-# year group of 300 accounts to seconds instead of half a minute.
-_one_time_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+# One-time passwords are random (about 59 bits) and replaced at first login.
 
 
 def one_time_password() -> str:
@@ -384,7 +381,7 @@ def create_pupil_logins(school_id: int, pupils: list[Pupil], *, reset_existing: 
                 if not reset_existing:
                     skipped += 1
                     continue
-                user.password_hash = _one_time_hasher.hash(password)
+                user.password_hash = hash_password(password)
                 user.must_change_password = True
                 user.session_version = (user.session_version or 0) + 1
                 slips.append(LoginSlip(pupil, user.username, password, False))
@@ -398,7 +395,7 @@ def create_pupil_logins(school_id: int, pupils: list[Pupil], *, reset_existing: 
             taken.add(username)
             db.session.add(User(
                 school_id=school_id, username=username, display_name=pupil.display_name,
-                role=Role.PUPIL, password_hash=_one_time_hasher.hash(password), pupil_id=pupil.id,
+                role=Role.PUPIL, password_hash=hash_password(password), pupil_id=pupil.id,
                 must_change_password=True, session_version=1, active=True))
             slips.append(LoginSlip(pupil, username, password, True))
     return slips, skipped
