@@ -15,7 +15,8 @@ WORKERS=${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}
 export DATABASE_URL=$DB SECRET_KEY=load-test-secret-key-0123456789abcdef DEMO_PASSWORD=load-test-pw-2026
 export CAREERS_ENV=development LOAD_SCHOOLS=5
 .venv/bin/flask --app wsgi db upgrade >/dev/null 2>&1
-.venv/bin/flask --app wsgi seed-demo --schools 5 --pupils 1500 | head -1
+SEEDED=$(.venv/bin/flask --app wsgi seed-demo --schools 5 --pupils 1500)
+echo "${SEEDED%%$'\n'*}"
 .venv/bin/gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --log-level warning wsgi:app &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -49,12 +49,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .encounters.views import bp as encounters_bp
     from .main.views import bp as main_bp
     from .plans.views import bp as plans_bp
+    from .privacy.views import bp as privacy_bp
     from .pupils.views import bp as pupils_bp
     from .reports.views import bp as reports_bp
     from .roster.views import bp as roster_bp
 
     for blueprint in (main_bp, auth_bp, encounters_bp, pupils_bp, roster_bp, reports_bp, plans_bp,
-                      calendar_bp, admin_bp):
+                      calendar_bp, admin_bp, privacy_bp):
         app.register_blueprint(blueprint)
 
     from . import cli

@@ -102,7 +102,61 @@ def backup_command(path: str) -> None:
         raise SystemExit(1)
 
 
+def _school(slug: str) -> School:
+    school = db.session.scalar(select(School).where(School.slug == slug))
+    if school is None:
+        raise click.UsageError(f"There is no school {slug!r}.")
+    return school
+
+
+@click.command("export-pupil")
+@click.argument("upn")
+@click.option("--school", "school_slug", default="demo", show_default=True)
+@with_appcontext
+def export_pupil_command(upn: str, school_slug: str) -> None:
+    """Subject-access export: everything about one pupil, as JSON on standard output."""
+    import json
+
+    from . import audit
+    from .privacy.services import subject_access_export
+
+    school = _school(school_slug)
+    pupil = db.session.scalar(select(Pupil).where(Pupil.school_id == school.id,
+                                                  Pupil.upn == upn.strip().upper()))
+    if pupil is None:
+        raise click.UsageError(f"No pupil with UPN {upn} at {school.name}.")
+    data = subject_access_export(pupil)
+    with write_transaction():
+        audit.record("export", entity="pupil", entity_id=pupil.id, school_id=school.id)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.command("retention")
+@click.option("--school", "school_slug", default="demo", show_default=True)
+@click.option("--years", type=int, default=None, help="Default: RETENTION_YEARS (6).")
+@click.option("--apply", "apply_it", is_flag=True, help="Anonymise (without it: a dry run).")
+@with_appcontext
+def retention_command(school_slug: str, years: int | None, apply_it: bool) -> None:
+    """Anonymise leavers past the retention period. A dry run unless --apply is given."""
+    from flask import current_app
+
+    from .privacy.services import anonymise, retention_plan
+
+    school = _school(school_slug)
+    try:
+        plan = retention_plan(school.id, years or current_app.config["RETENTION_YEARS"])
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(f"{len(plan.pupils)} former pupils left before {plan.cutoff.isoformat()}.")
+    if not apply_it:
+        click.echo("Dry run: nothing changed. Add --apply to anonymise them.")
+        return
+    click.echo(f"Anonymised {anonymise(plan)} former pupils.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(export_pupil_command)
+    app.cli.add_command(retention_command)

@@ -43,6 +43,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         # How long the "Undo" button stays on a freshly logged encounter.
         "UNDO_WINDOW": timedelta(minutes=10),
+        # Leavers are anonymised this many years after leaving (at least 3: Benchmark 3).
+        "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "6")),
         # Europe/London is where every date and time is shown.
         "TIMEZONE": "Europe/London",
     }

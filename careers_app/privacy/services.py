@@ -1,0 +1,170 @@
+"""UK GDPR duties for one pupil: subject-access export, erasure, and the retention job."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, select, update
+
+from .. import audit
+from ..database import write_transaction
+from ..domain.academic import academic_year_of
+from ..domain.benchmarks import EncounterKind, kind_label
+from ..domain.dates import today_london
+from ..extensions import db
+from ..models import AuditLog, Encounter, Participation, Pupil, School, User
+from ..models.roster import Destination, ImportBatch
+
+# Benchmark 3 needs destinations for three years after leaving.
+MIN_RETENTION_YEARS = 3
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def subject_access_export(pupil: Pupil) -> dict:
+    """Everything the app holds about one pupil, and nothing about anyone else.
+
+    Group encounters give their title, date and organisation but never the other pupils or
+    the staff notes (which may be about others); a one-to-one guidance interview includes
+    its notes, marked when they are staff-only, for the school to review before disclosure.
+    """
+    school = db.session.get(School, pupil.school_id)
+    user = db.session.scalar(select(User).where(User.pupil_id == pupil.id))
+    rows = db.session.execute(
+        select(Encounter, Participation)
+        .join(Participation, Participation.encounter_id == Encounter.id)
+        .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id)
+        .order_by(Encounter.date, Encounter.id)).all()
+    encounters = []
+    for encounter, participation in rows:
+        entry = {
+            "date": _iso(encounter.date), "title": encounter.title,
+            "kind": kind_label(encounter.kind),
+            "organisation": encounter.organisation.name if encounter.organisation else None,
+            "benchmarks": list(encounter.benchmarks), "meaningful": encounter.meaningful,
+            "status": "deleted" if encounter.deleted_at else (
+                "planned" if encounter.planned else "recorded"),
+            "reflection": participation.reflection,
+            "agreed_actions": participation.agreed_actions,
+        }
+        if encounter.kind == EncounterKind.GUIDANCE_INTERVIEW:
+            entry.update(adviser=encounter.adviser_name, adviser_level6=encounter.adviser_level6,
+                         notes=encounter.notes, notes_staff_only=encounter.notes_staff_only)
+        encounters.append(entry)
+    destinations = db.session.scalars(select(Destination).where(
+        Destination.pupil_id == pupil.id).order_by(Destination.year_after)).all()
+    trail = db.session.scalars(select(AuditLog).where(
+        AuditLog.school_id == pupil.school_id,
+        ((AuditLog.entity == "pupil") & (AuditLog.entity_id == str(pupil.id)))
+        | ((AuditLog.user_id == user.id) if user else False)).order_by(AuditLog.id)).all()
+    return {
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "school": school.name,
+        "pupil": {
+            "upn": pupil.upn, "legal_forename": pupil.legal_forename,
+            "preferred_forename": pupil.preferred_forename, "surname": pupil.surname,
+            "year_group": pupil.year_group_in(academic_year_of(today_london())),
+            "cohort_year7": pupil.cohort, "tutor_group": pupil.tutor_group,
+            "send_status": pupil.send_status, "disadvantaged": pupil.disadvantaged,
+            "looked_after": pupil.looked_after, "considering_higher_education":
+            pupil.considering_he, "joined_on": _iso(pupil.joined_on),
+            "left_on": _iso(pupil.left_on),
+        },
+        "account": {"username": user.username, "created_at": _iso(user.created_at),
+                    "last_login_at": _iso(user.last_login_at), "active": user.active}
+        if user else None,
+        "encounters": encounters,
+        "destinations": [{"year_after_leaving": d.year_after, "status": d.status,
+                          "provider": d.provider, "checked_on": _iso(d.checked_on)}
+                         for d in destinations],
+        "audit_log": [{"at": _iso(e.at), "action": e.action, "by": e.username,
+                       "what": f"{e.entity} {e.entity_id} {e.detail}".strip()} for e in trail],
+    }
+
+
+def _guidance_encounter_ids(pupil_id: int) -> list[int]:
+    """One-to-one guidance interviews: their notes are about this pupil alone."""
+    return list(db.session.scalars(
+        select(Encounter.id).join(Participation, Participation.encounter_id == Encounter.id)
+        .where(Participation.pupil_id == pupil_id,
+               Encounter.kind == EncounterKind.GUIDANCE_INTERVIEW)))
+
+
+def _forget_import_rows(school_id: int, upns: set[str]) -> None:
+    """Drop uploaded-but-unapplied MIS files that still hold these pupils' rows."""
+    for batch in db.session.scalars(select(ImportBatch).where(ImportBatch.school_id == school_id)):
+        if any(cell in upns for _line, cells in (batch.rows or []) for cell in cells):
+            db.session.delete(batch)
+
+
+def erase_pupil(pupil: Pupil) -> None:
+    """Remove one pupil everywhere: record, login, participations, guidance, destinations.
+
+    Encounters with other pupils stay (they are other pupils' records). The audit log keeps
+    its entries, which hold ids, never names, plus one entry saying the erasure happened.
+    """
+    with write_transaction():
+        guidance = _guidance_encounter_ids(pupil.id)
+        if guidance:
+            db.session.execute(delete(Encounter).where(Encounter.id.in_(guidance)))
+        db.session.execute(delete(User).where(User.pupil_id == pupil.id))
+        db.session.execute(delete(Destination).where(Destination.pupil_id == pupil.id))
+        db.session.execute(delete(Participation).where(Participation.pupil_id == pupil.id))
+        _forget_import_rows(pupil.school_id, {pupil.upn})
+        audit.record("erase", entity="pupil", entity_id=pupil.id, school_id=pupil.school_id,
+                     detail=f"erased with {len(guidance)} guidance interview(s)")
+        db.session.delete(pupil)
+
+
+@dataclass
+class RetentionPlan:
+    cutoff: date
+    pupils: list[Pupil]
+
+
+def retention_plan(school_id: int, years: int, today: date | None = None) -> RetentionPlan:
+    """Leavers who left more than `years` ago (at least three, for Benchmark 3)."""
+    if years < MIN_RETENTION_YEARS:
+        raise ValueError(f"Keep leavers for at least {MIN_RETENTION_YEARS} years: "
+                         "Benchmark 3 needs their destinations.")
+    today = today or today_london()
+    cutoff = date(today.year - years, today.month, min(today.day, 28))
+    pupils = db.session.scalars(select(Pupil).where(
+        Pupil.school_id == school_id, Pupil.left_on.is_not(None), Pupil.left_on < cutoff,
+        Pupil.legal_forename != ANONYMOUS).order_by(Pupil.left_on, Pupil.id)).all()
+    return RetentionPlan(cutoff, list(pupils))
+
+
+ANONYMOUS = "Former pupil"
+
+
+def anonymise(plan: RetentionPlan) -> int:
+    """Strip identity from the planned leavers; their anonymous counts stay in old figures."""
+    ids = [p.id for p in plan.pupils]
+    if not ids:
+        return 0
+    with write_transaction():
+        school_id = plan.pupils[0].school_id
+        guidance = []
+        for pupil_id in ids:
+            guidance += _guidance_encounter_ids(pupil_id)
+        if guidance:
+            db.session.execute(update(Encounter).where(Encounter.id.in_(guidance))
+                               .values(notes="", adviser_name=""))
+        db.session.execute(update(Participation).where(Participation.pupil_id.in_(ids))
+                           .values(reflection="", agreed_actions=""))
+        db.session.execute(update(Destination).where(Destination.pupil_id.in_(ids))
+                           .values(provider=""))
+        db.session.execute(delete(User).where(User.pupil_id.in_(ids)))
+        _forget_import_rows(school_id, {p.upn for p in plan.pupils})
+        for pupil in plan.pupils:
+            pupil.legal_forename = ANONYMOUS
+            pupil.preferred_forename = None
+            pupil.surname = f"#{pupil.id}"
+            pupil.upn = f"ANON{pupil.id:09d}"[:13]
+            pupil.tutor_group = None
+        audit.record("retention", entity="pupil", school_id=school_id,
+                     detail=f"anonymised {len(ids)} leavers who left before {plan.cutoff}")
+    return len(ids)

@@ -1,0 +1,69 @@
+"""Admin pages for subject-access exports, erasure and the retention job."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask_login import current_user
+
+from .. import audit
+from ..database import write_transaction
+from ..pupils.services import get_pupil
+from ..security import admin_required
+from ..templating import render
+from . import services
+
+bp = Blueprint("privacy", __name__)
+
+
+def _pupil(pupil_id: int):
+    pupil = get_pupil(current_user.school_id, pupil_id)
+    if pupil is None:
+        abort(404)
+    return pupil
+
+
+@bp.get("/pupils/<int:pupil_id>/export")
+@admin_required
+def export(pupil_id: int):
+    """Subject-access export: everything about one pupil, as a JSON download."""
+    pupil = _pupil(pupil_id)
+    data = services.subject_access_export(pupil)
+    with write_transaction():
+        audit.record("export", entity="pupil", entity_id=pupil.id)
+    response = make_response(json.dumps(data, indent=2, ensure_ascii=False))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = f'attachment; filename="pupil-{pupil.upn}.json"'
+    return response
+
+
+@bp.route("/pupils/<int:pupil_id>/erase", methods=["GET", "POST"])
+@admin_required
+def erase(pupil_id: int):
+    """Erase a pupil after the admin types their UPN to confirm."""
+    pupil = _pupil(pupil_id)
+    error = None
+    if request.method == "POST":
+        if request.form.get("confirm_upn", "").strip().upper() == pupil.upn:
+            name = pupil.display_name
+            services.erase_pupil(pupil)
+            flash(f"{name} has been erased from Careers Tracker.", "success")
+            return redirect(url_for("pupils.index"), 303)
+        error = "Type the pupil's UPN exactly as shown to confirm."
+    return render("privacy/erase.html", status=422 if error else 200, pupil=pupil, error=error)
+
+
+def _retention_years() -> int:
+    return int(current_app.config.get("RETENTION_YEARS", 6))
+
+
+@bp.route("/admin/retention", methods=["GET", "POST"])
+@admin_required
+def retention():
+    """Dry run first: who would be anonymised. Then apply on a second, explicit step."""
+    plan = services.retention_plan(current_user.school_id, _retention_years())
+    if request.method == "POST":
+        count = services.anonymise(plan)
+        flash(f"Anonymised {count} former pupils.", "success")
+        return redirect(url_for("privacy.retention"), 303)
+    return render("privacy/retention.html", plan=plan, years=_retention_years())
