@@ -1,6 +1,7 @@
 """Form pieces shared by several features."""
 from __future__ import annotations
 
+from flask import abort
 from wtforms import DateField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
@@ -36,3 +37,13 @@ class DayField(DateField):
         except ValueError as error:
             self.data = None
             raise ValueError("That is not a real date. Check the day, month and year.") from error
+
+
+def valid_or_400(form) -> None:
+    """Refuse a GET filter form carrying a value no control on the page can send.
+
+    An unknown type, a year group of 99 or a malformed date is a bad request (400), never a
+    silent "show everything".
+    """
+    if not form.validate():
+        abort(400)

@@ -56,8 +56,8 @@ class EncounterFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=100)],
-                    description="Title or organisation")
+    q = StringField("Search", validators=[Optional(), Length(max=200)],
+                    description="Title or organisation", render_kw={"maxlength": 200})
     year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
     kind = SelectField("Type", choices=options([("", "All")]) + KIND_CHOICES, default="")
     date_from = DayField("From", validators=[Optional()])

@@ -7,7 +7,7 @@ from flask_login import current_user
 from htmx_flask import make_response as hx_response
 
 from ..domain.benchmarks import EncounterKind, OrganisationKind
-from ..forms import int_list, options
+from ..forms import int_list, options, valid_or_400
 from ..pupils.services import group_options, parse_group, pupils_by_ids, pupils_in_group
 from ..security import require_staff
 from ..templating import is_fragment_request, render
@@ -164,15 +164,12 @@ def undo(encounter_id: int):
 @bp.get("/")
 def index():
     form = EncounterFilterForm(request.args)
-    form.validate()
+    valid_or_400(form)
     filters = services.EncounterFilters(
-        q=(form.q.data or "").strip() if not form.q.errors else "",
-        year_group=int(form.year_group.data) if form.year_group.data and not form.year_group.errors
-        else None,
-        kind=EncounterKind(form.kind.data) if form.kind.data and not form.kind.errors else None,
-        date_from=form.date_from.data if not form.date_from.errors else None,
-        date_to=form.date_to.data if not form.date_to.errors else None,
-    )
+        q=(form.q.data or "").strip(),
+        year_group=int(form.year_group.data) if form.year_group.data else None,
+        kind=EncounterKind(form.kind.data) if form.kind.data else None,
+        date_from=form.date_from.data, date_to=form.date_to.data)
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     rows, total = services.list_encounters(_school_id(), filters, page)
     return render("encounters/index.html", fragment="results", form=form, rows=rows, total=total,

@@ -19,8 +19,8 @@ class PupilFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=100)],
-                    description="Name or UPN")
+    q = StringField("Search", validators=[Optional(), Length(max=200)],
+                    description="Name or UPN", render_kw={"maxlength": 200})
     year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
     tutor_group = SelectField("Tutor group", validate_choice=False, default="")
     send = SelectField("SEND", default="", choices=options(

@@ -6,7 +6,7 @@ from .. import audit
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
 from ..domain.dates import today_london
 from ..domain.destinations import YEARS_AFTER
-from ..forms import options
+from ..forms import options, valid_or_400
 from ..roster import services as roster_services
 from ..security import admin_required, require_staff
 from ..templating import is_fragment_request, render
@@ -18,17 +18,14 @@ bp.before_request(require_staff)
 
 
 def _filters(form: PupilFilterForm) -> services.PupilFilters:
-    """The valid filters; an invalid one is ignored rather than refused (it is only a search)."""
-    def ok(f):
-        return f.data if not f.errors else ""
     return services.PupilFilters(
-        q=(ok(form.q) or "").strip(),
-        year_group=int(ok(form.year_group)) if ok(form.year_group) else None,
+        q=(form.q.data or "").strip(),
+        year_group=int(form.year_group.data) if form.year_group.data else None,
         tutor_group=form.tutor_group.data or "",
-        send=ok(form.send) or "",
-        disadvantaged=yes_no(ok(form.disadvantaged)),
-        looked_after=yes_no(ok(form.looked_after)),
-        status=ok(form.status) or "roll",
+        send=form.send.data or "",
+        disadvantaged=yes_no(form.disadvantaged.data),
+        looked_after=yes_no(form.looked_after.data),
+        status=form.status.data or "roll",
     )
 
 
@@ -39,7 +36,7 @@ def index():
     groups = services.group_options(school_id)
     form.tutor_group.choices = options([("", "All")] + [(g.value, g.value) for g in groups
                                                         if g.kind == "tutor"])
-    form.validate()
+    valid_or_400(form)
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     pupils, total = services.search_pupils(school_id, _filters(form), page=page)
     if pupils:
