@@ -333,10 +333,50 @@ def test_tokens_never_reach_the_logs(client, bst_feed, caplog):
     assert bst_feed["token"] not in caplog.text
 
 
+def _icalendar_event(item):
+    """The same VEVENT built with icalendar's own components: the reference."""
+    from icalendar import Event
+
+    from careers_app.calendar.ical import LONDON, as_utc
+    event = Event()
+    stamp = as_utc(item.last_modified)
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamp)
+    event.add("created", as_utc(item.created))
+    event.add("last-modified", stamp)
+    event.add("sequence", item.sequence)
+    event.add("summary", item.summary)
+    if item.all_day:
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+    else:
+        event.add("dtstart", datetime.combine(item.day, item.start_time, tzinfo=LONDON))
+        event.add("dtend", datetime.combine(item.day, item.end_time, tzinfo=LONDON))
+        event.add("transp", "OPAQUE")
+    if item.description:
+        event.add("description", item.description)
+    if item.location:
+        event.add("location", item.location)
+    if item.categories:
+        event.add("categories", list(item.categories))
+    return event
+
+
+def build_feed_uncached(name, events):
+    from careers_app.calendar.ical import _calendar
+    cal = _calendar(name)
+    for item in events:
+        cal.add_component(_icalendar_event(item))
+    return cal.to_ical()
+
+
 def test_cached_assembly_is_byte_identical_to_icalendar_in_one_piece():
-    from careers_app.calendar.ical import build_feed_uncached, event_bytes
+    from careers_app.calendar.ical import event_bytes
     events = [_event(), _event(uid="m-2@careers-tracker", summary=TRICKY, start_time=time(9),
-                               end_time=time(15), day=date(2026, 6, 19))]
+                               end_time=time(15), day=date(2026, 6, 19)),
+              _event(uid="m-3@careers-tracker", summary="é" * 60 + "\\" * 30 + "x" * 100,
+                     description="a;b,c\r\nd\re", location="Hall, 2", categories=("A,B", "C"))]
     event_bytes.cache_clear()
     assert build_feed("Plan – x", events) == build_feed_uncached("Plan – x", events)
     assert build_feed("Plan – x", events) == build_feed_uncached("Plan – x", events)  # warm
