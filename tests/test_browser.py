@@ -1,76 +1,29 @@
 """Real-browser tests: Playwright driving Debian's chromium against a live server."""
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from careers_app.demo import seed_demo
 from careers_app.extensions import db
 from careers_app.models import Pupil, User
 
+from .conftest import browser_login
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 DEMO_PASSWORD = "browser-test-password"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests")
-        pytest.skip("Debian chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which(CHROMIUM) or CHROMIUM,
-                                             args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(app):
+@pytest.fixture(autouse=True)
+def demo(app):
+    """The demo school, as `make run` serves it."""
     with app.app_context():
         seed_demo(password=DEMO_PASSWORD)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="en-GB")
-    page = context.new_page()
-    problems: list[str] = []
-
-    def on_console(msg):
-        # A 422 is the form's normal answer to bad input; the browser logs it anyway.
-        if msg.type == "error" and "status of 422" not in msg.text:
-            problems.append(msg.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.problems = problems
-    yield page
-    context.close()
 
 
 def log_in(page, username):
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    browser_login(page, username, DEMO_PASSWORD)
 
 
 def demo_pupil_and_group(app):

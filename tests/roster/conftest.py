@@ -45,34 +45,3 @@ def upload(client):
         match = TOKEN_RE.search(response.headers.get("Location", ""))
         return response, (match.group(1) if match else None)
     return do
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served on a free local port in a thread, for browser tests."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-
-
-@pytest.fixture
-def browser_page():
-    """A Chromium page (Debian's chromium, no sandbox), closed after the test."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        yield page
-        browser.close()

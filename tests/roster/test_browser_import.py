@@ -7,20 +7,15 @@ from sqlalchemy import select
 from careers_app.extensions import db
 from careers_app.models import Pupil
 
+from ..conftest import browser_login
 from .conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
 
 
-def test_import_with_column_mapping_in_a_browser(app, live_server, browser_page, lead,
-                                                 make_pupil):
+def test_import_with_column_mapping_in_a_browser(app, live_server, page, lead, make_pupil):
     make_pupil(upn="E886432110006", surname="Gone")
-    page = browser_page
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Username").fill("lead")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server}/")
+    browser_login(page, "lead")
 
     page.goto(f"{live_server}/pupils/import")
     page.get_by_label("MIS export (CSV file)").set_input_files(str(FIXTURES / "unknown_columns.csv"))
