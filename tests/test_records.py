@@ -301,3 +301,14 @@ def test_unknown_filter_values_are_bad_requests(client, tutor, url):
     client.login("tutor")
     assert client.get(url).status_code == 400
     assert client.get(url, htmx=True).status_code == 400
+
+
+def test_long_lists_page_and_keep_their_filters(client, tutor, make_pupil):
+    for n in range(55):
+        make_pupil(year=10, tutor_group="10A", surname=f"Page{n:02d}")
+    client.login("tutor")
+    html = client.get("/pupils/?tutor_group=10A").get_data(as_text=True)
+    assert "Page 1 of 2" in html
+    assert 'href="/pupils/?tutor_group=10A&amp;page=2">Next</a>' in html
+    second = client.get("/pupils/?tutor_group=10A&page=2", htmx=True).get_data(as_text=True)
+    assert "Page 2 of 2" in second and ">Previous</a>" in second
