@@ -7,7 +7,7 @@ COUNTs generated from the rule data in domain.rules), and one per-year-group agg
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -125,7 +125,8 @@ def counted_encounters(school_id: int, academic_year: int, as_of: date, first_co
                    Encounter.date <= as_of)
             .group_by(Encounter.id, Encounter.academic_year, Encounter.date,
                       Encounter.organisation_id, Encounter.adviser_level6, Organisation.kind)
-            .cte("counted"))
+            # Computed once, never re-run per pupil, whatever the planner's estimates.
+            .cte("counted").prefix_with("MATERIALIZED", dialect="postgresql"))
 
 
 def _rule_condition(rule: Rule, enc, academic_year: int, settings: RuleSettings) -> ColumnElement:
@@ -268,6 +269,7 @@ class Matrix:
     filtered: dict[tuple[str, int], Cell] | None  # the same for the filtered pupils
     on_roll: dict[int, int]  # year group -> pupils on roll
     settings: RuleSettings
+    tutor_groups: list[str] = field(default_factory=list)
 
     def cell(self, rule: Rule, year: int) -> Cell | None:
         return self.cells.get((rule.key, year))
@@ -278,16 +280,23 @@ class Matrix:
 
 def tally(pupils: Iterable[PupilProgress], academic_year: int, settings: RuleSettings,
           rules: Sequence[Rule] = RULES) -> dict[tuple[str, int], Cell]:
-    """(rule, year group) -> how many of the pupils it measures have met it."""
+    """(rule, year group) -> how many of the pupils it measures have met it.
+
+    Same answer as calling `applies` and `is_met` per pupil and rule; the rules and
+    thresholds for each year group are worked out once, as this loop runs for every pupil."""
+    plan = {year: [(rule.key, settings.threshold(rule), rule.only_considering_he)
+                   for rule in rules if year in rule.year_groups] for year in YEAR_GROUPS}
     counts: dict[tuple[str, int], list[int]] = {}
     for pupil in pupils:
-        fact = pupil.fact
-        for rule in rules:
-            if not applies(rule, fact, academic_year):
+        year = pupil.year_group
+        for key, needed, he_only in plan.get(year, ()):
+            if he_only and not pupil.considering_he:
                 continue
-            entry = counts.setdefault((rule.key, pupil.year_group), [0, 0])
+            entry = counts.get((key, year))
+            if entry is None:
+                entry = counts[(key, year)] = [0, 0]
             entry[1] += 1
-            if is_met(rule, pupil.counts[rule.key], settings):
+            if pupil.counts[key] >= needed:
                 entry[0] += 1
     cells = {key: Cell(met, total) for key, (met, total) in counts.items()}
     for rule in rules:  # a measured year group with nobody in it still shows 0 / 0
@@ -308,7 +317,8 @@ def benchmark_matrix(school_id: int, academic_year: int, today: date,
     for pupil in pupils:
         on_roll[pupil.year_group] = on_roll.get(pupil.year_group, 0) + 1
     return Matrix(academic_year, as_of_day(academic_year, today), RULES,
-                  tally(pupils, academic_year, settings), filtered, on_roll, settings)
+                  tally(pupils, academic_year, settings), filtered, on_roll, settings,
+                  natural_sort({p.tutor_group for p in pupils if p.tutor_group}))
 
 
 @dataclass
@@ -331,18 +341,21 @@ def gap_list(school_id: int, rule: Rule, year: int, academic_year: int, today: d
     return gaps, len(measured)
 
 
-def tutor_groups(school_id: int, academic_year: int, today: date) -> list[str]:
-    """Tutor groups of pupils on roll in the year, for the filter."""
-    as_of = as_of_day(academic_year, today)
-    cohorts = [cohort_for(y, academic_year) for y in YEAR_GROUPS]
-    names = db.session.scalars(
-        select(Pupil.tutor_group).where(*_roll_conditions(school_id, academic_year, as_of, cohorts),
-                                        Pupil.tutor_group.is_not(None)).distinct()).all()
-
+def natural_sort(names: Iterable[str]) -> list[str]:
+    """Tutor groups in school order: 7A, 7B, ... 10A, ... 13B."""
     def key(name: str):
         digits = "".join(ch for ch in name if ch.isdigit())
         return (int(digits) if digits else 99, name)
     return sorted(names, key=key)
+
+
+def tutor_groups(school_id: int, academic_year: int, today: date) -> list[str]:
+    """Tutor groups of pupils on roll in the year, for the filter."""
+    as_of = as_of_day(academic_year, today)
+    cohorts = [cohort_for(y, academic_year) for y in YEAR_GROUPS]
+    return natural_sort(db.session.scalars(
+        select(Pupil.tutor_group).where(*_roll_conditions(school_id, academic_year, as_of, cohorts),
+                                        Pupil.tutor_group.is_not(None)).distinct()).all())
 
 
 # The PAL report --------------------------------------------------------------------------------

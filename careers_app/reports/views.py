@@ -25,14 +25,17 @@ bp.before_request(require_staff)
 SEND_LABELS = {"N": "", "K": "SEN support", "E": "EHC plan"}
 
 
-def _filter_form():
-    """The filter form bound to the query string, its year and its filters."""
+def _filter_form(with_tutor_groups: bool = True):
+    """The filter form bound to the query string, its year and its filters.
+
+    The dashboard passes False and fills in the tutor groups from the roll it has read."""
     today = today_london()
     current_year = academic_year_of(today)
     form = ReportFilterForm(request.args)
     year = form.academic_year(current_year)
     form.year.data = str(year)
-    form.set_choices(current_year, services.tutor_groups(current_user.school_id, year, today))
+    form.set_choices(current_year, services.tutor_groups(current_user.school_id, year, today)
+                     if with_tutor_groups else [])
     return form, year, form.filters(), today
 
 
@@ -42,8 +45,9 @@ def _args(year: int, filters: services.Filters, **extra) -> dict:
 
 def dashboard():
     """The benchmark matrix. Also the staff home page (main.index calls this)."""
-    form, year, filters, today = _filter_form()
+    form, year, filters, today = _filter_form(with_tutor_groups=False)
     matrix = services.benchmark_matrix(current_user.school_id, year, today, filters)
+    form.set_choices(academic_year_of(today), matrix.tutor_groups)
     charts = [bar_chart(rule, {y: matrix.cells[(rule.key, y)] for y in rule.year_groups})
               for rule in matrix.rules]
     return render("reports/benchmarks.html", fragment="results", form=form, matrix=matrix,
@@ -59,7 +63,7 @@ def benchmarks():
 @bp.get("/benchmarks.csv")
 def benchmarks_csv():
     """The matrix as CSV: one row per rule and year group."""
-    _form, year, filters, today = _filter_form()
+    _form, year, filters, today = _filter_form(with_tutor_groups=False)
     matrix = services.benchmark_matrix(current_user.school_id, year, today, filters)
     header = ["Academic year", "Rule", "Benchmark", "Rule description", "Year group",
               "Pupils met", "Pupils measured", "Percent"]
@@ -150,7 +154,7 @@ def pal_csv():
 @bp.get("/encounters.csv")
 def encounters_csv():
     """Every encounter of a year with its participants: one row per pupil who took part."""
-    _form, year, _filters, _today = _filter_form()
+    _form, year, _filters, _today = _filter_form(with_tutor_groups=False)
     header = ["Encounter id", "Date", "Title", "Type", "Organisation", "Organisation type",
               "Benchmarks", "Meaningful", "Planned", "UPN", "Pupil", "Year group", "Tutor group"]
 
