@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/quick_log.py
 	$(BIN)/python bench/import_pupils.py
 	$(BIN)/python bench/calendar_feed.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from .database import write_transaction
 from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
@@ -94,6 +94,11 @@ def seed_demo(*, pupils: int = 200, years: int = 1, schools: int = 1,
                         User.school_id == school.id,
                         User.username.in_([_account(n, index) for n in ("lead", "tutor", "pupil")]))):
                     user.password_hash = password_hash
+    if result.created_schools:
+        # Fresh statistics after bulk loading, so the planner picks the report plans at once
+        # instead of waiting for autovacuum (PostgreSQL) or never having any (SQLite).
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return result
 
 

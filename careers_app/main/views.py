@@ -4,7 +4,8 @@ from sqlalchemy import text
 
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
-from ..encounters.services import EncounterFilters, list_encounters
+from ..reports.services import own_progress
+from ..reports.views import dashboard
 from ..extensions import db
 from ..pupils.services import pupil_record
 from ..security import public
@@ -18,8 +19,7 @@ def index():
     """Staff land on the dashboard; a pupil lands on their own record."""
     if current_user.is_pupil:
         return redirect(url_for("main.me"))
-    rows, total = list_encounters(current_user.school_id, EncounterFilters())
-    return render("main/home.html", rows=rows[:10], total=total)
+    return dashboard()
 
 
 @bp.get("/me")
@@ -28,8 +28,9 @@ def me():
     if not current_user.is_pupil or current_user.pupil is None:
         abort(404)
     pupil = current_user.pupil
+    today = today_london()
     return render("main/me.html", pupil=pupil, record=pupil_record(pupil),
-                  academic_year=academic_year_of(today_london()))
+                  academic_year=academic_year_of(today), progress=own_progress(pupil, today))
 
 
 @bp.get("/healthz")

@@ -1,7 +1,200 @@
-"""Benchmark progress reports, gap lists and exports (issue 4)."""
-from flask import Blueprint
+"""Benchmark progress reports, gap lists and exports (issue 4). Staff only."""
+from __future__ import annotations
 
-from ..security import require_staff
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from htmx_flask import make_response as hx_response
+
+from ..database import write_transaction
+from ..domain.academic import academic_year_label, academic_year_of
+from ..domain.benchmarks import ORGANISATION_KIND_LABELS, kind_label
+from ..domain.dates import format_date, today_london
+from ..domain.rules import RULES, RULES_BY_KEY, RuleSettings, band, settings_to
+from ..extensions import db
+from ..models import School
+from ..security import admin_required, require_staff
+from ..templating import is_fragment_request, render
+from . import services
+from .charts import bar_chart
+from .csv_export import csv_response
+from .forms import ReportFilterForm, RuleSettingsForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.before_request(require_staff)
+
+SEND_LABELS = {"N": "", "K": "SEN support", "E": "EHC plan"}
+
+
+def _filter_form(with_tutor_groups: bool = True):
+    """The filter form bound to the query string, its year and its filters.
+
+    The dashboard passes False and fills in the tutor groups from the roll it has read."""
+    today = today_london()
+    current_year = academic_year_of(today)
+    form = ReportFilterForm(request.args)
+    year = form.academic_year(current_year)
+    form.year.data = str(year)
+    form.set_choices(current_year, services.tutor_groups(current_user.school_id, year, today)
+                     if with_tutor_groups else [])
+    return form, year, form.filters(), today
+
+
+def _args(year: int, filters: services.Filters, **extra) -> dict:
+    return {"year": year, **filters.as_args(), **extra}
+
+
+def dashboard():
+    """The benchmark matrix. Also the staff home page (main.index calls this)."""
+    form, year, filters, today = _filter_form(with_tutor_groups=False)
+    matrix = services.benchmark_matrix(current_user.school_id, year, today, filters)
+    form.set_choices(academic_year_of(today), matrix.tutor_groups)
+    charts = [bar_chart(rule, {y: matrix.cells[(rule.key, y)] for y in rule.year_groups})
+              for rule in matrix.rules]
+    return render("reports/benchmarks.html", fragment="results", form=form, matrix=matrix,
+                  filters=filters, charts=charts, year=year, band=band,
+                  year_groups=range(7, 14), args=_args(year, filters))
+
+
+@bp.get("/benchmarks")
+def benchmarks():
+    return dashboard()
+
+
+@bp.get("/benchmarks.csv")
+def benchmarks_csv():
+    """The matrix as CSV: one row per rule and year group."""
+    _form, year, filters, today = _filter_form(with_tutor_groups=False)
+    matrix = services.benchmark_matrix(current_user.school_id, year, today, filters)
+    header = ["Academic year", "Rule", "Benchmark", "Rule description", "Year group",
+              "Pupils met", "Pupils measured", "Percent"]
+    if filters.active:
+        header += [f"Filtered ({filters.describe()}) met", "Filtered measured", "Filtered percent"]
+    rows = []
+    for rule in matrix.rules:
+        for year_group in rule.year_groups:
+            cell = matrix.cells[(rule.key, year_group)]
+            row = [academic_year_label(year), rule.key, rule.label, rule.title, year_group,
+                   cell.met, cell.total, "" if cell.percent is None else cell.percent]
+            if filters.active:
+                part = matrix.filtered_cell(rule, year_group)
+                row += [part.met, part.total, "" if part.percent is None else part.percent]
+            rows.append(row)
+    return csv_response(f"benchmarks-{academic_year_label(year).replace('/', '-')}.csv",
+                        header, rows)
+
+
+def _rule_or_404(rule_key: str, year_group: int):
+    rule = RULES_BY_KEY.get(rule_key)
+    if rule is None or year_group not in rule.year_groups:
+        abort(404)
+    return rule
+
+
+@bp.get("/benchmarks/<rule_key>/<int:year_group>")
+def gaps(rule_key: str, year_group: int):
+    """Pupils in a year group who have not met a rule, with the quick-log button."""
+    rule = _rule_or_404(rule_key, year_group)
+    form, year, filters, today = _filter_form()
+    gap_rows, measured = services.gap_list(current_user.school_id, rule, year_group, year, today,
+                                           filters)
+    # Only pupils still on roll can be ticked in the quick log.
+    on_roll_ids = [g.pupil.id for g in gap_rows
+                   if g.pupil.left_on is None or g.pupil.left_on > today]
+    return render("reports/gaps.html", fragment="results", form=form, rule=rule,
+                  year_group=year_group, year=year, filters=filters, gaps=gap_rows,
+                  measured=measured, on_roll_ids=on_roll_ids, today=today,
+                  send_labels=SEND_LABELS, args=_args(year, filters))
+
+
+@bp.get("/benchmarks/<rule_key>/<int:year_group>.csv")
+def gaps_csv(rule_key: str, year_group: int):
+    rule = _rule_or_404(rule_key, year_group)
+    _form, year, filters, today = _filter_form()
+    gap_rows, _measured = services.gap_list(current_user.school_id, rule, year_group, year, today,
+                                            filters)
+    return csv_response(
+        f"not-met-{rule.key}-year{year_group}-{academic_year_label(year).replace('/', '-')}.csv",
+        _pupil_header(), (_pupil_row(g, year) for g in gap_rows))
+
+
+def _pupil_header() -> list[str]:
+    return ["UPN", "Surname, forename", "Year group", "Tutor group", "SEND", "Disadvantaged",
+            "Looked after", "Left on", "Count so far", "Needed"]
+
+
+def _pupil_row(gap: services.Gap, year: int) -> list:
+    pupil = gap.pupil
+    return [pupil.upn, pupil.sort_name, pupil.year_group, pupil.tutor_group or "",
+            pupil.send_status if pupil.send_status in ("K", "E") else "",
+            "Yes" if pupil.disadvantaged else "", "Yes" if pupil.looked_after else "",
+            format_date(pupil.left_on), gap.count, gap.needed]
+
+
+@bp.get("/pal")
+def pal():
+    """Provider Access Legislation: per phase, per pupil, providers met and who is short."""
+    form, year, filters, today = _filter_form()
+    show_all = request.args.get("show") == "all"
+    phases = services.pal_report(current_user.school_id, year, today, filters)
+    return render("reports/pal.html", fragment="results", form=form, phases=phases, year=year,
+                  filters=filters, show_all=show_all, today=today, send_labels=SEND_LABELS,
+                  args=_args(year, filters))
+
+
+@bp.get("/pal.csv")
+def pal_csv():
+    _form, year, filters, today = _filter_form()
+    phases = services.pal_report(current_user.school_id, year, today, filters)
+    rows = ([phase.rule.title, *_pupil_row(g, year), "Met" if g.count >= g.needed else "Short"]
+            for phase in phases for g in phase.rows)
+    return csv_response(f"provider-access-{academic_year_label(year).replace('/', '-')}.csv",
+                        ["Phase", *_pupil_header(), "Status"], rows)
+
+
+@bp.get("/encounters.csv")
+def encounters_csv():
+    """Every encounter of a year with its participants: one row per pupil who took part."""
+    _form, year, _filters, _today = _filter_form(with_tutor_groups=False)
+    header = ["Encounter id", "Date", "Title", "Type", "Organisation", "Organisation type",
+              "Benchmarks", "Meaningful", "Planned", "UPN", "Pupil", "Year group", "Tutor group"]
+
+    def rows():
+        for row, benchmarks in services.encounter_export_rows(current_user.school_id, year):
+            name = (f"{row.surname}, {row.preferred_forename or row.legal_forename}"
+                    if row.upn else "")
+            yield [row.id, row.date.isoformat(), row.title, kind_label(row.kind),
+                   row.organisation or "",
+                   ORGANISATION_KIND_LABELS.get(row.org_kind, "") if row.org_kind else "",
+                   " ".join(f"BM{n}" for n in benchmarks), "Yes" if row.meaningful else "No",
+                   "Yes" if row.planned else "No", row.upn or "", name,
+                   (year - row.cohort + 7) if row.upn else "", row.tutor_group or ""]
+    return csv_response(f"encounters-{academic_year_label(year).replace('/', '-')}.csv",
+                        header, rows())
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def settings():
+    """The careers leader tunes the thresholds schools may set."""
+    school = db.get_or_404(School, current_user.school_id)
+    current = services.school_settings(school.id)
+    form = RuleSettingsForm()
+    if request.method == "GET":
+        form.bm6_pre16.data = current.threshold(RULES_BY_KEY["bm6_pre16"])
+        form.bm6_post16.data = current.threshold(RULES_BY_KEY["bm6_post16"])
+        form.guidance_needs_level6.data = current.guidance_needs_level6
+    elif form.validate():
+        chosen = RuleSettings({"bm6_pre16": form.bm6_pre16.data,
+                               "bm6_post16": form.bm6_post16.data},
+                              bool(form.guidance_needs_level6.data))
+        with write_transaction():
+            school = db.session.get(School, school.id)
+            school.settings = settings_to(chosen, school.settings)
+        flash("Benchmark settings saved. The dashboard now uses them.", "success")
+        target = url_for("reports.benchmarks")
+        if is_fragment_request():
+            return hx_response("", 204, redirect=target)
+        return redirect(target, 303)
+    status = 422 if form.errors else 200
+    return render("reports/settings.html", fragment="settings_form", status=status, form=form,
+                  rules=RULES)
