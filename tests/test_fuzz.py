@@ -170,3 +170,34 @@ def test_no_input_makes_the_server_fail(app, client, lead, school, params, fallb
             assert response.status_code < 500, (method, url, params, response.status_code)
             if client.get("/encounters/").status_code != 200:  # e.g. a password change
                 client.login("lead")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@FUZZ
+@given(text=st.text(max_size=20), start=st.sampled_from(["=", "+", "-", "@", "\t", "=HYPERLINK(",
+                                                         "<b "]))
+def test_csv_exports_never_carry_formulas_or_markup(app, client, lead, school, text, start):
+    import csv
+    import io
+
+    marker = f"zq{next(_serial)}x"
+    name = f"{start}{marker}{text}"
+    _store_everything_named(app, school.id, name)
+    if client.csrf_token is None:
+        client.login("lead")
+    for url in ("/reports/encounters.csv", "/reports/benchmarks.csv",
+                "/reports/benchmarks/bm5_year/10.csv"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # A CSV is never rendered as a page: a download, and the browser may not sniff it.
+        assert response.mimetype == "text/csv"
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        cells = [cell for row in csv.reader(io.StringIO(response.get_data(as_text=True)))
+                 for cell in row]
+        for cell in cells:
+            assert not cell.startswith(FORMULA_STARTS), (url, cell)
+        if url.startswith("/reports/encounters"):
+            assert any(marker in cell for cell in cells), "the hostile title is exported"
