@@ -1,0 +1,204 @@
+"""Every endpoint × every role, from a table: what each kind of user gets.
+
+Codes: 200 page; "login" redirect to the login page; "home" any other redirect; 403 refused
+(staff without the right); 404 (pupils never learn that a staff page exists). A new endpoint
+fails `test_every_endpoint_is_in_the_table` until its row is written here.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+import pytest
+from sqlalchemy import select
+
+from careers_app.database import write_transaction
+from careers_app.domain.benchmarks import EncounterKind
+from careers_app.extensions import db
+from careers_app.models import Role
+
+from .conftest import Client
+
+ROLES = ("anonymous", "pupil", "staff", "tutor", "admin")
+L, H = "login", "home"
+STAFF_READ = (L, 404, 200, 200, 200)
+ADMIN_ONLY = (L, 404, 403, 403, 200)
+# The tutor created the encounter and leads the plan item; "staff" is a colleague who did not.
+CREATOR_OR_ADMIN = (L, 404, 403, 200, 200)
+
+GET_TABLE = {
+    "main.index": (L, H, 200, 200, 200),
+    "main.me": (L, 200, 404, 404, 404),
+    "main.healthz": (200, 200, 200, 200, 200),
+    "auth.login": (200, H, H, H, H),
+    "auth.change_password": (L, 200, 200, 200, 200),
+    "admin.audit_log": ADMIN_ONLY,
+    "encounters.index": STAFF_READ,
+    "encounters.new": STAFF_READ,
+    "encounters.organisation_options": STAFF_READ,
+    "encounters.pupil_checklist": (L, 404, H, H, H),  # a full-page request goes to the quick log
+    "encounters.show": STAFF_READ,
+    "encounters.logged": STAFF_READ,
+    "encounters.edit": CREATOR_OR_ADMIN,
+    "encounters.delete": CREATOR_OR_ADMIN,
+    "pupils.index": STAFF_READ,
+    "pupils.show": STAFF_READ,
+    "pupils.edit": ADMIN_ONLY,
+    "privacy.export": ADMIN_ONLY,
+    "privacy.erase": ADMIN_ONLY,
+    "privacy.retention": ADMIN_ONLY,
+    "roster.destinations": STAFF_READ,
+    "roster.destination_edit": STAFF_READ,
+    "roster.guidance_new": STAFF_READ,
+    "roster.import_upload": ADMIN_ONLY,
+    "roster.import_preview": ADMIN_ONLY,
+    "roster.import_mapping": ADMIN_ONLY,
+    "roster.import_done": (L, 404, 403, 403, H),  # not imported yet: back to the preview
+    "roster.logins": ADMIN_ONLY,
+    "reports.benchmarks": STAFF_READ,
+    "reports.benchmarks_csv": STAFF_READ,
+    "reports.gaps": STAFF_READ,
+    "reports.gaps_csv": STAFF_READ,
+    "reports.pal": STAFF_READ,
+    "reports.pal_csv": STAFF_READ,
+    "reports.encounters_csv": STAFF_READ,
+    "reports.settings": ADMIN_ONLY,
+    "plans.index": STAFF_READ,
+    "plans.mine": STAFF_READ,
+    "plans.show": STAFF_READ,
+    "plans.print_view": STAFF_READ,
+    "plans.item": STAFF_READ,
+    "plans.milestone": STAFF_READ,
+    "plans.new": ADMIN_ONLY,
+    "plans.import_plan": ADMIN_ONLY,
+    "plans.edit": ADMIN_ONLY,
+    "plans.delete": ADMIN_ONLY,
+    "plans.new_item": ADMIN_ONLY,
+    "plans.edit_item": ADMIN_ONLY,
+    "plans.delete_item": ADMIN_ONLY,
+    "plans.status": CREATOR_OR_ADMIN,
+    "plans.new_milestone": CREATOR_OR_ADMIN,
+    "plans.edit_milestone": CREATOR_OR_ADMIN,
+    "plans.events": STAFF_READ,
+    "plans.event": STAFF_READ,
+    "plans.new_event": STAFF_READ,
+    "plans.edit_event": CREATOR_OR_ADMIN,
+    "plans.cancel_event": CREATOR_OR_ADMIN,
+    "plans.register": STAFF_READ,
+    "calendar.index": STAFF_READ,
+}
+ACCOUNT_WRITES = {"auth.login", "auth.logout", "auth.change_password"}
+
+
+@pytest.fixture
+def world(app, school, make_user, make_pupil, make_encounter):
+    """One of everything, with the tutor as creator and lead."""
+    from careers_app.models import Encounter
+    from careers_app.models.plans import ActionPlan, Milestone, PlanItem
+    from careers_app.models.roster import ImportBatch
+
+    tutor = make_user("tutor", Role.STAFF, tutor_group="10A")
+    make_user("staff", Role.STAFF)
+    make_user("admin", Role.ADMIN)
+    pupil = make_pupil(year=10, tutor_group="10A")
+    make_user("pupil", Role.PUPIL, pupil_id=pupil.id)
+    leaver = make_pupil(year=13, left_on=date(2025, 7, 20))
+    encounter = make_encounter([pupil], created_by=tutor)
+    with app.app_context(), write_transaction():
+        plan = ActionPlan(school_id=school.id, title="Plan", period="2026-2028")
+        item = PlanItem(school_id=school.id, plan=plan, benchmark=5, aim="Aim", actions="Do",
+                        lead_user_id=tutor.id)
+        milestone = Milestone(school_id=school.id, item=item, title="M", date=date(2026, 12, 1))
+        event = Encounter(school_id=school.id, title="Fair", kind=EncounterKind.CAREERS_FAIR,
+                          date=date(2026, 12, 1), academic_year=2026, planned=True,
+                          start_time=time(9), end_time=time(15), invited_groups="tg:10A",
+                          created_by_id=tutor.id)
+        batch = ImportBatch(school_id=school.id, token="t" * 40, headers=["UPN"], rows=[])
+        db.session.add_all([plan, item, milestone, event, batch])
+    with app.app_context():
+        ids = {"plan_id": db.session.scalar(select(ActionPlan.id)),
+               "item_id": db.session.scalar(select(PlanItem.id)),
+               "milestone_id": db.session.scalar(select(Milestone.id)),
+               "event_id": db.session.scalar(select(Encounter.id).where(Encounter.planned)),
+               "token": "t" * 40, "rule_key": "bm5_year", "year_group": 10}
+        from careers_app.calendar.services import new_token
+        from careers_app.models.plans import CalendarToken
+        _raw, digest = new_token()
+        link = CalendarToken(school_id=school.id, user_id=tutor.id, scope="all", token_hash=digest)
+        db.session.add(link)
+        db.session.commit()
+        ids["token_id"] = link.id
+    ids.update(pupil_id=pupil.id, leaver_id=leaver.id, encounter_id=encounter.id)
+    return ids
+
+
+def _url(app, rule, ids) -> str:
+    values = {}
+    for name in rule.arguments:
+        if name == "encounter_id" and rule.endpoint.startswith("plans."):
+            values[name] = ids["event_id"]
+        elif name == "pupil_id" and rule.endpoint == "roster.destination_edit":
+            values[name] = ids["leaver_id"]
+        else:
+            values[name] = ids[name]
+    with app.test_request_context():
+        from flask import url_for
+        return url_for(rule.endpoint, **values)
+
+
+def _outcome(response) -> object:
+    if response.status_code in (301, 302, 303):
+        return L if "/login" in response.headers["Location"] else H
+    return response.status_code
+
+
+def test_every_endpoint_is_in_the_table(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods}
+    assert endpoints - {"static", "calendar.feed"} == set(GET_TABLE)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(app, world, role):
+    app.test_client_class = Client
+    client = app.test_client()
+    if role != "anonymous":
+        client.login(role)
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in GET_TABLE:
+            continue
+        expected = GET_TABLE[rule.endpoint][ROLES.index(role)]
+        got = _outcome(client.get(_url(app, rule, world)))
+        if got != expected:
+            wrong.append((rule.endpoint, f"expected {expected}, got {got}"))
+    assert wrong == []
+
+
+def test_writes_refuse_pupils_and_staff_without_the_right(app, world):
+    """The refused side of every write: pupils 404, staff 403 where the page is admin-only."""
+    app.test_client_class = Client
+    checked = 0
+    for role, refused in (("pupil", 404), ("staff", 403)):
+        client = app.test_client()
+        client.login(role)
+        for rule in app.url_map.iter_rules():
+            if "POST" not in rule.methods or rule.endpoint in ACCOUNT_WRITES:
+                continue
+            if role == "staff" and GET_TABLE.get(rule.endpoint) not in (ADMIN_ONLY,
+                                                                         CREATOR_OR_ADMIN):
+                continue
+            response = client.post(_url(app, rule, world), data={"title": "x"})
+            assert response.status_code == refused, (role, rule.endpoint, response.status_code)
+            checked += 1
+    assert checked > 30
+
+
+def test_nobody_can_touch_another_persons_calendar_link(app, world):
+    app.test_client_class = Client
+    client = app.test_client()
+    client.login("staff")
+    for action in ("revoke", "regenerate"):
+        assert client.post(f"/calendar/{world['token_id']}/{action}").status_code == 404
+    client.post("/logout")
+    client.login("admin")  # not even the careers leader
+    assert client.post(f"/calendar/{world['token_id']}/revoke").status_code == 404
