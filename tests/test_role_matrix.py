@@ -202,3 +202,29 @@ def test_nobody_can_touch_another_persons_calendar_link(app, world):
     client.post("/logout")
     client.login("admin")  # not even the careers leader
     assert client.post(f"/calendar/{world['token_id']}/revoke").status_code == 404
+
+
+def test_pupil_a_never_sees_pupil_b(app, world, make_pupil, make_encounter):
+    """Every route and fragment that takes an id, asked by pupil A about pupil B's things."""
+    other = make_pupil(year=10, tutor_group="10A", legal_forename="Bethany", surname="Bystander")
+    theirs = make_encounter([other], title="Bethany's private visit")
+    ids = dict(world, pupil_id=other.id, encounter_id=theirs.id)
+    app.test_client_class = Client
+    client = app.test_client()
+    client.login("pupil")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint in ("static", "calendar.feed"):
+            continue
+        url = _url(app, rule, ids)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            for htmx in (False, True):
+                response = client.open(url, method=method, htmx=htmx)
+                body = response.get_data(as_text=True)
+                assert response.status_code == 404, (method, url)
+                assert "Bystander" not in body and "Bethany" not in body
+                checked += 1
+    assert checked > 50
+    # And their own record shows only their own encounters.
+    me = client.get("/me").get_data(as_text=True)
+    assert "Bethany" not in me
