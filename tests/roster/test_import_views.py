@@ -86,6 +86,10 @@ def test_a_double_confirm_applies_once(app, client, lead, upload, make_pupil):
         batch = db.session.scalar(select(ImportBatch))
         assert batch.result == {"new": 5, "updated": 0, "unchanged": 0, "leavers": 1}
         assert batch.rows == []  # the cells are dropped once applied
+        from careers_app.models import AuditLog
+        entries = db.session.scalars(select(AuditLog).filter_by(action="import_pupils")).all()
+        assert [e.detail for e in entries] == ["5 new, 0 updated, 0 unchanged, 1 marked as leavers"]
+        assert entries[0].username == "lead"
 
 
 def test_updates_are_matched_by_upn(app, client, lead, upload, make_pupil):
