@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, make_response, render_template, request
+from flask import Flask, Response, current_app, make_response, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .domain.academic import academic_year_label
@@ -37,6 +37,15 @@ def render(template: str, fragment: str | None = None, status: int = 200, **cont
     response = make_response(html, status)
     response.vary.add("HX-Request")
     return response
+
+
+def redirect_after_write(target: str) -> Response:
+    """After a successful write: HX-Redirect for htmx (a real page load), 303 otherwise."""
+    if is_fragment_request():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
 
 
 def _organisation_kind_label(kind) -> str:

@@ -49,9 +49,9 @@ def test_pupil_edit_cannot_move_a_pupil_to_another_school(app, client, lead, mak
     page = client.get(f"/pupils/{pupil.id}/edit")
     assert page.status_code == 200
     client.post(f"/pupils/{pupil.id}/edit", data={
-        "upn": pupil.upn, "legal_forename": "Kit", "surname": "Kay", "year_group": "9",
-        "tutor_group": "9B", "send_status": "N", **EXTRA, "school_id": str(other.id),
-        "upn": pupil.upn})
+        "legal_forename": "Kit", "surname": "Kay", "year_group": "9",
+        "tutor_group": "9B", "send_status": "N",
+        **{**EXTRA, "upn": pupil.upn, "school_id": str(other.id)}})
     with app.app_context():
         saved = db.session.get(Pupil, pupil.id)
         assert saved.school_id == pupil.school_id and saved.upn == pupil.upn

@@ -3,7 +3,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from careers_app.domain.academic import academic_year_of
 from careers_app.domain.benchmarks import EncounterKind

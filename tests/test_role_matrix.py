@@ -6,7 +6,6 @@ fails `test_every_endpoint_is_in_the_table` until its row is written here.
 """
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
 import pytest

@@ -2,7 +2,7 @@
 import time
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from careers_app import create_app

@@ -1,14 +1,13 @@
 """iCalendar subscriptions: /calendar (my feeds) and the token feeds (issue 5)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, request, url_for
 from flask_login import current_user
-from htmx_flask import make_response as hx_response
 from werkzeug.http import http_date, is_resource_modified
 
 from ..forms import options
 from ..security import public, require_staff
-from ..templating import is_fragment_request, render
+from ..templating import redirect_after_write, render
 from . import logfilter, services
 from .forms import NewLinkForm
 
@@ -89,10 +88,7 @@ def revoke(token_id: int):
     label = row.scope_label
     services.revoke_token(row)
     flash(f"Revoked the “{label}” link. Calendars using it stop updating.", "success")
-    target = url_for("calendar.index")
-    if is_fragment_request():
-        return hx_response("", 204, redirect=target)
-    return redirect(target, 303)
+    return redirect_after_write(url_for("calendar.index"))
 
 
 def _feed_headers(response: Response, feed: services.Feed) -> Response:

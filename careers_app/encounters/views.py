@@ -4,13 +4,12 @@ import secrets
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
-from htmx_flask import make_response as hx_response
 
 from ..domain.benchmarks import EncounterKind, OrganisationKind
 from ..forms import int_list, options, valid_or_400
 from ..pupils.services import group_options, parse_group, pupils_by_ids, pupils_in_group
 from ..security import require_staff
-from ..templating import is_fragment_request, render
+from ..templating import is_fragment_request, redirect_after_write, render
 from . import services
 from .forms import EncounterFilterForm, EncounterForm
 
@@ -108,10 +107,7 @@ def new():
             pupil_ids=pupil_ids, submission_key=form.submission_key.data)
     except services.EncounterInputError as error:
         return _invalid(form, pupil_error=error.message)
-    target = url_for("encounters.logged", encounter_id=result.encounter.id)
-    if is_fragment_request():
-        return hx_response("", 204, redirect=target)
-    return redirect(target, 303)
+    return redirect_after_write(url_for("encounters.logged", encounter_id=result.encounter.id))
 
 
 @bp.get("/pupil-checklist")
@@ -216,10 +212,7 @@ def edit(encounter_id: int):
     except services.EncounterInputError as error:
         return _invalid(form, encounter=encounter, extra_ids=current_ids, pupil_error=error.message)
     flash("Encounter updated.", "success")
-    target = url_for("encounters.show", encounter_id=encounter.id)
-    if is_fragment_request():
-        return hx_response("", 204, redirect=target)
-    return redirect(target, 303)
+    return redirect_after_write(url_for("encounters.show", encounter_id=encounter.id))
 
 
 @bp.route("/<int:encounter_id>/delete", methods=["GET", "POST"])

@@ -1,16 +1,15 @@
 """Careers action plans, milestones and planned events (issue 5)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from htmx_flask import make_response as hx_response
 
 from ..domain.benchmarks import BY_NUMBER
 from ..domain.dates import today_london
 from ..domain.plan_dates import format_pounds
 from ..forms import options
 from ..security import require_staff
-from ..templating import is_fragment_request, render
+from ..templating import is_fragment_request, redirect_after_write, render
 from . import services
 from .forms import ItemForm, MilestoneForm, PlanForm, StatusForm
 
@@ -33,9 +32,7 @@ def _done(target: str, fragment_response=None):
     """After a valid write: the updated fragment for htmx, a 303 otherwise."""
     if is_fragment_request() and fragment_response is not None:
         return fragment_response
-    if is_fragment_request():
-        return hx_response("", 204, redirect=target)
-    return redirect(target, 303)
+    return redirect_after_write(target)
 
 
 def _staff_choices(blank: str):

@@ -1,6 +1,5 @@
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from htmx_flask import make_response as hx_response
 
 from .. import audit
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
@@ -9,7 +8,7 @@ from ..domain.destinations import YEARS_AFTER
 from ..forms import options, valid_or_400
 from ..roster import services as roster_services
 from ..security import admin_required, require_staff
-from ..templating import is_fragment_request, render
+from ..templating import redirect_after_write, render
 from . import services
 from .forms import PupilFilterForm, PupilForm, yes_no
 
@@ -107,10 +106,7 @@ def edit(pupil_id: int):
                 form[error.field_name].errors.append(error.message)
             else:
                 flash(f"Saved {pupil.display_name}.", "success")
-                target = url_for("pupils.show", pupil_id=pupil.id)
-                if is_fragment_request():
-                    return hx_response("", 204, redirect=target)
-                return redirect(target, 303)
+                return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
         status = 422
     return render("pupils/edit.html", fragment="pupil_form", status=status, form=form,
                   pupil=pupil)

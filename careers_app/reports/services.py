@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, distinct, extract, false, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from ..domain.academic import (YEAR_GROUPS, academic_year_bounds, academic_year_of, cohort_for,
-                               key_stage, year_group)
+                               year_group)
 from ..domain.benchmarks import OrganisationKind
 from ..domain.rules import (KEY_STAGE_START, PAL_RULES, RULES, EncounterFact, Measure, PupilFact,
                             Rule, RuleResult, RuleSettings, Scope, Window, applies, as_of_day,

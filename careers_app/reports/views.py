@@ -1,9 +1,8 @@
 """Benchmark progress reports, gap lists and exports (issue 4). Staff only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from htmx_flask import make_response as hx_response
 
 from ..database import write_transaction
 from ..domain.academic import academic_year_label, academic_year_of
@@ -13,7 +12,7 @@ from ..domain.rules import RULES, RULES_BY_KEY, RuleSettings, band, settings_to
 from ..extensions import db
 from ..models import School
 from ..security import admin_required, require_staff
-from ..templating import is_fragment_request, render
+from ..templating import redirect_after_write, render
 from . import services
 from .charts import bar_chart
 from .csv_export import csv_response
@@ -191,10 +190,7 @@ def settings():
             school = db.session.get(School, school.id)
             school.settings = settings_to(chosen, school.settings)
         flash("Benchmark settings saved. The dashboard now uses them.", "success")
-        target = url_for("reports.benchmarks")
-        if is_fragment_request():
-            return hx_response("", 204, redirect=target)
-        return redirect(target, 303)
+        return redirect_after_write(url_for("reports.benchmarks"))
     status = 422 if form.errors else 200
     return render("reports/settings.html", fragment="settings_form", status=status, form=form,
                   rules=RULES)

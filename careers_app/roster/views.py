@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
-from htmx_flask import make_response as hx_response
 from sqlalchemy import select
 
 from ..domain.academic import academic_year_of
@@ -20,7 +19,7 @@ from ..forms import options
 from ..models import School
 from ..pupils.services import get_pupil, group_options, parse_group, pupils_in_group
 from ..security import admin_required, require_staff
-from ..templating import is_fragment_request, render
+from ..templating import redirect_after_write, render
 from . import services
 from .forms import (ConfirmForm, DestinationForm, GuidanceForm, LoginsForm, UploadForm,
                     mapping_form, mapping_from_form)
@@ -40,11 +39,7 @@ def destination_year_label(year_after: int, left_on: date | None = None) -> str:
     return year_after_label(year_after, academic_year_of(left_on) if left_on else None)
 
 
-def _done(target: str):
-    """After a successful form: HX-Redirect for htmx, 303 otherwise."""
-    if is_fragment_request():
-        return hx_response("", 204, redirect=target)
-    return redirect(target, 303)
+_done = redirect_after_write
 
 
 # Import ---------------------------------------------------------------------------------

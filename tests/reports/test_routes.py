@@ -10,7 +10,6 @@ import pytest
 
 from careers_app.domain.benchmarks import EncounterKind as K
 from careers_app.domain.dates import today_london
-from careers_app.models import Role
 from careers_app.reports.csv_export import neutralise
 
 REPORT_URLS = ["/reports/benchmarks", "/reports/benchmarks.csv", "/reports/benchmarks/bm5_year/10",
