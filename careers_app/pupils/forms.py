@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..domain.academic import cohort_for
 from ..domain.upn import upn_problem
 from ..encounters.forms import YEAR_GROUP_CHOICES
 from ..forms import options
@@ -58,3 +59,21 @@ class PupilForm(FlaskForm):
     def validate_upn(self, field):
         if field.data and (problem := upn_problem(field.data)):
             raise ValidationError(problem)
+
+    def pupil_values(self, academic_year: int) -> dict:
+        """The pupil's columns from the submitted form (year group becomes a cohort)."""
+        def tidy(text):
+            return " ".join((text or "").split())
+        return dict(
+            legal_forename=tidy(self.legal_forename.data),
+            preferred_forename=tidy(self.preferred_forename.data) or None,
+            surname=tidy(self.surname.data),
+            upn=self.upn.data.strip().upper(),
+            cohort=cohort_for(int(self.year_group.data), academic_year),
+            tutor_group=(self.tutor_group.data or "").strip() or None,
+            send_status=self.send_status.data,
+            disadvantaged=self.disadvantaged.data,
+            looked_after=self.looked_after.data,
+            considering_he=self.considering_he.data,
+            left_on=self.left_on.data,
+        )

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
 from .. import audit
-from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
+from ..domain.academic import YEAR_GROUPS, academic_year_of
 from ..domain.dates import today_london
 from ..domain.destinations import YEARS_AFTER
 from ..forms import options, valid_or_400
@@ -87,21 +87,8 @@ def edit(pupil_id: int):
     status = 200
     if request.method == "POST":
         if form.validate():
-            values = dict(
-                legal_forename=" ".join(form.legal_forename.data.split()),
-                preferred_forename=" ".join((form.preferred_forename.data or "").split()) or None,
-                surname=" ".join(form.surname.data.split()),
-                upn=form.upn.data.strip().upper(),
-                cohort=cohort_for(int(form.year_group.data), academic_year),
-                tutor_group=(form.tutor_group.data or "").strip() or None,
-                send_status=form.send_status.data,
-                disadvantaged=form.disadvantaged.data,
-                looked_after=form.looked_after.data,
-                considering_he=form.considering_he.data,
-                left_on=form.left_on.data,
-            )
             try:
-                roster_services.update_pupil(pupil, values)
+                roster_services.update_pupil(pupil, form.pupil_values(academic_year))
             except roster_services.PupilInputError as error:
                 form[error.field_name].errors.append(error.message)
             else:
