@@ -5,12 +5,14 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
-from ..domain.audit_criteria import RATING_LABELS
+from ..domain.audit_criteria import RATING_LABELS, Rating
 from ..domain.dates import today_london
 from ..forms import DayField, options
 
+RATING_MESSAGE = "Choose Not achieved, Partially achieved or Achieved."
 RATING_CHOICES = options((rating.value, label) for rating, label in RATING_LABELS.items())
 
 
@@ -24,9 +26,9 @@ class StartAuditForm(FlaskForm):
 class AnswerForm(FlaskForm):
     """One criterion. Built with prefix=criterion key, so a page of them has unique ids."""
 
-    rating = RadioField("Rating", choices=RATING_CHOICES,
-                        validators=[InputRequired("Choose Not achieved, Partially achieved or "
-                                                  "Achieved.")])
+    rating = RadioField("Rating", choices=RATING_CHOICES, validate_choice=False,
+                        validators=[InputRequired(RATING_MESSAGE),
+                                    AnyOf([r.value for r in Rating], RATING_MESSAGE)])
     evidence = TextAreaField("Evidence to support the judgement",
                              validators=[Optional(), Length(max=10000)])
 

@@ -8,6 +8,7 @@ from careers_app.domain.academic import academic_year_of
 from careers_app.domain.dates import today_london
 from careers_app.extensions import db
 from careers_app.models import User
+from tests.plans.conftest import make_item, make_plan  # noqa: F401  shared plan factories
 
 
 @pytest.fixture
