@@ -45,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .benchmark_audit.views import bp as benchmark_audit_bp
     from .calendar.views import bp as calendar_bp
     from .encounters.views import bp as encounters_bp
     from .main.views import bp as main_bp
@@ -55,7 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .roster.views import bp as roster_bp
 
     for blueprint in (main_bp, auth_bp, encounters_bp, pupils_bp, roster_bp, reports_bp, plans_bp,
-                      calendar_bp, admin_bp, privacy_bp):
+                      calendar_bp, admin_bp, privacy_bp, benchmark_audit_bp):
         app.register_blueprint(blueprint)
 
     from . import cli

@@ -1,0 +1,1 @@
+"""Benchmark audit of practice: self-evaluation against the Gatsby Benchmarks (issue 6)."""
