@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sqlalchemy import select
+
 from careers_app.domain.academic import academic_year_of, cohort_for
 from careers_app.domain.dates import today_london
 from careers_app.domain.upn import make_upn
@@ -80,7 +82,14 @@ def _store_everything_named(app, school_id: int, name: str) -> dict:
                         lead_name=name[:120])
         db.session.add_all([pupil, organisation, encounter, plan, item])
         db.session.commit()
-        return {"pupil": pupil.id, "encounter": encounter.id, "plan": plan.id, "item": item.id}
+        from careers_app.benchmark_audit.services import get_answer, save_answer, start_audit
+        from careers_app.models import User
+        lead = db.session.scalar(select(User).where(User.school_id == school_id,
+                                                    User.role == "admin"))
+        audit = start_audit(school_id, lead, name[:200], year, False)
+        save_answer(audit, get_answer(audit, "bm2_impartial_access"), "partial", name, lead, None)
+        return {"pupil": pupil.id, "encounter": encounter.id, "plan": plan.id, "item": item.id,
+                "audit": audit.id}
 
 
 @FUZZ
@@ -97,6 +106,8 @@ def test_user_text_never_becomes_markup(app, client, lead, school, text):
         (f"/pupils/?q={marker}", True), (f"/pupils/{ids['pupil']}", False),
         ("/plans", False), (f"/plans/{ids['plan']}", False), (f"/plans/items/{ids['item']}", True),
         (f"/plans/{ids['plan']}/print", False), (f"/encounters/organisations?organisation={marker}", True),
+        ("/audit", False), (f"/audit/{ids['audit']}", False), (f"/audit/{ids['audit']}/answer", False),
+        (f"/audit/{ids['audit']}/print", False),
         ("/", False),
     ]
     for url, htmx in pages:
@@ -126,7 +137,9 @@ FIELD_NAMES = ["q", "page", "group", "year_group", "tutor_group", "kind", "date"
                "leaving_year", "year_after", "provider", "checked_on", "adviser_name",
                "adviser_level6", "agreed_actions", "notes_staff_only", "username", "action",
                "current_password", "new_password", "confirm_password", "confirm_upn", "reset",
-               "mark_leavers", "academic_year"]
+               "mark_leavers", "academic_year", "plan", "rating", "copy_previous",
+               "careers_leader", "governor", "programme_url", "last_review", "achieved",
+               "partial_above", "bm5_pre16-rating", "bm5_pre16-evidence"]
 NASTY = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "0", "-1", "99999999999999999999", "2026-02-30", "2026-13-01", "1e9",
@@ -147,8 +160,9 @@ def _routes(app):
 def _url(rule, ids: dict[str, int], fallback: int) -> str:
     def value(match):
         name = match.group(1)
-        return str(ids.get(name, fallback)) if "int" in match.group(0) or name.endswith("id") \
-            else "nonexistent-token"
+        if name in ids:
+            return str(ids[name])
+        return str(fallback) if "int" in match.group(0) else "nonexistent-token"
     return re.sub(r"<(?:\w+:)?(\w+)>", value, rule.rule)
 
 
@@ -159,7 +173,7 @@ def test_no_input_makes_the_server_fail(app, client, lead, school, params, fallb
         client.login("lead")
     ids = _store_everything_named(app, school.id, "Fuzz target")
     ids = {"pupil_id": ids["pupil"], "encounter_id": ids["encounter"], "plan_id": ids["plan"],
-           "item_id": ids["item"]}
+           "item_id": ids["item"], "audit_id": ids["audit"], "key": "bm5_pre16"}
     for rule in _routes(app):
         url = _url(rule, ids, fallback)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

@@ -85,6 +85,14 @@ GET_TABLE = {
     "plans.cancel_event": CREATOR_OR_ADMIN,
     "plans.register": STAFF_READ,
     "calendar.index": STAFF_READ,
+    # The benchmark audit: careers leaders run it; other staff read the results.
+    "benchmark_audit.index": STAFF_READ,
+    "benchmark_audit.show": STAFF_READ,
+    "benchmark_audit.print_report": STAFF_READ,
+    "benchmark_audit.new": ADMIN_ONLY,
+    "benchmark_audit.answer": ADMIN_ONLY,
+    "benchmark_audit.criterion": ADMIN_ONLY,
+    "benchmark_audit.settings": ADMIN_ONLY,
 }
 ACCOUNT_WRITES = {"auth.login", "auth.logout", "auth.change_password"}
 
@@ -127,6 +135,10 @@ def world(app, school, make_user, make_pupil, make_encounter):
         db.session.add(link)
         db.session.commit()
         ids["token_id"] = link.id
+        from careers_app.benchmark_audit.services import start_audit
+        from careers_app.models import User
+        audit = start_audit(school.id, db.session.get(User, tutor.id), "Autumn audit", 2026, False)
+        ids.update(audit_id=audit.id, key="bm5_pre16")
     ids.update(pupil_id=pupil.id, leaver_id=leaver.id, encounter_id=encounter.id)
     return ids
 
