@@ -12,7 +12,7 @@ DEMO_PASSWORD = "a11y-test-password"
 STAFF_PAGES = ["/", "/encounters/new", "/encounters/", "/pupils/", "/reports/benchmarks",
                "/reports/benchmarks/bm5_year/10", "/reports/pal", "/plans", "/plans/events",
                "/calendar", "/destinations", "/pupils/import", "/admin/audit",
-               "/account/password"]
+               "/account/password", "/audit", "/audit/new", "/audit/settings"]
 
 
 def violations(page) -> list[str]:
@@ -35,10 +35,19 @@ def test_login_page(page, demo):
     assert violations(page) == []
 
 
-def test_staff_pages(page, demo):
+def test_staff_pages(app, page, demo):
+    from sqlalchemy import select
+
+    from careers_app.benchmark_audit.services import start_audit
+    from careers_app.extensions import db
+    from careers_app.models import User
+    with app.app_context():
+        lead = db.session.scalar(select(User).filter_by(username="lead"))
+        audit = start_audit(lead.school_id, lead, "Autumn audit", 2026, False)
+        audit_pages = [f"/audit/{audit.id}/answer", f"/audit/{audit.id}"]
     browser_login(page, "lead", DEMO_PASSWORD)
     found = {}
-    for url in STAFF_PAGES:
+    for url in STAFF_PAGES + audit_pages:
         page.goto(url)
         problems = violations(page)
         if problems:
