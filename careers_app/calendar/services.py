@@ -251,13 +251,6 @@ def milestone_feed_events(school_id: int, *, plan_id: int | None = None,
     return events
 
 
-def encounter_sequence(encounter: Encounter) -> int:
-    """SEQUENCE for an event: whole seconds between creation and the last change. The
-    encounter row has no counter of its own, and its updated_at moves on every change."""
-    return max(0, int((as_utc(encounter.updated_at) - as_utc(encounter.created_at))
-                      .total_seconds()))
-
-
 def event_uid(encounter_id: int) -> str:
     return f"encounter-{encounter_id}@careers-tracker"
 
@@ -288,7 +281,7 @@ def event_feed_events(school_id: int) -> list[FeedEvent]:
             day=encounter.date,
             start_time=encounter.start_time if timed else None,
             end_time=encounter.end_time if timed else None,
-            sequence=encounter_sequence(encounter),
+            sequence=encounter.sequence,
             created=as_utc(encounter.created_at),
             last_modified=as_utc(encounter.updated_at),
             description="\n".join(lines),

@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, Integer,
                         String, Text, Time, UniqueConstraint)
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.benchmarks import EncounterKind, OrganisationKind, kind_label
@@ -68,6 +69,8 @@ class Encounter(SchoolOwned, db.Model):
     adviser_level6: Mapped[bool] = mapped_column(Boolean, default=False)
     # Safeguarding-sensitive notes are never shown to the pupil.
     notes_staff_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # iCalendar SEQUENCE for a planned event: goes up on every change of the row.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     created_by = relationship("User", lazy="joined")
@@ -86,6 +89,14 @@ class Encounter(SchoolOwned, db.Model):
 
     def __repr__(self) -> str:
         return f"<Encounter {self.id} {self.title!r}>"
+
+
+@event.listens_for(Encounter, "before_update")
+def _bump_sequence(_mapper, _connection, target: Encounter) -> None:
+    """Every change to an encounter raises its SEQUENCE, so calendars replace the old copy."""
+    if inspect(target).attrs.sequence.history.has_changes():
+        return
+    target.sequence = (target.sequence or 0) + 1
 
 
 class EncounterBenchmark(db.Model):
