@@ -12,6 +12,7 @@ from ..domain.rules import RULES, RULES_BY_KEY, RuleSettings, band, settings_to
 from ..extensions import db
 from ..models import School
 from ..security import admin_required, require_staff
+from ..forms import valid_or_400
 from ..templating import redirect_after_write, render
 from . import services
 from .charts import bar_chart
@@ -31,6 +32,8 @@ def _filter_form(with_tutor_groups: bool = True):
     today = today_london()
     current_year = academic_year_of(today)
     form = ReportFilterForm(request.args)
+    form.set_choices(current_year, [])
+    valid_or_400(form)  # an unknown year, SEND code or yes/no value is a bad request
     year = form.academic_year(current_year)
     form.year.data = str(year)
     form.set_choices(current_year, services.tutor_groups(current_user.school_id, year, today)

@@ -79,10 +79,10 @@ def test_dashboard_full_page_and_fragment(client, tutor, year10):
     assert "disadvantaged" in html and "0% · 0 / 1" in html
 
 
-def test_unknown_or_future_year_falls_back_to_the_current_one(client, tutor, year10):
+def test_an_unoffered_year_is_a_bad_request_and_no_year_means_this_one(client, tutor, year10):
     client.login("tutor")
-    page = client.get("/reports/benchmarks?year=2999").get_data(as_text=True)
-    assert "1 / 3" in page
+    assert client.get("/reports/benchmarks?year=2999").status_code == 400
+    assert "1 / 3" in client.get("/reports/benchmarks").get_data(as_text=True)
 
 
 def test_drill_down_lists_who_has_not_met_it_and_opens_the_quick_log(client, tutor, year10):
@@ -221,3 +221,11 @@ def test_pupil_sees_own_progress_in_plain_words(client, pupil_user, make_pupil, 
 def test_staff_have_no_me_page(client, tutor):
     client.login("tutor")
     assert client.get("/me").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["send=X", "disadvantaged=maybe", "looked_after=2",
+                                   "year=1999", "year=abc"])
+def test_unknown_filter_values_are_bad_requests(client, lead, query):
+    client.login("lead")
+    for url in ("/reports/benchmarks", "/reports/pal", "/reports/benchmarks.csv"):
+        assert client.get(f"{url}?{query}").status_code == 400, url
