@@ -120,3 +120,18 @@ def test_a_form_left_open_past_its_token_recovers_without_losing_input(app, page
     page.get_by_role("heading", name="Logged for").wait_for()
     # The browser and htmx both log the 400 itself; nothing else may go wrong.
     assert [p for p in page.problems if "400" not in p] == []
+
+
+def test_a_pupil_writes_a_reflection_in_place(app, page):
+    log_in(page, "pupil")
+    first = page.locator(".record__item").first
+    title = first.locator(".record__title strong").inner_text()
+    first.get_by_role("link", name=f"Add my reflection on {title}").click()
+    first.get_by_label("What did you learn, and what might you do next?").fill(
+        "I could be a paramedic.")
+    first.get_by_role("button", name="Save my reflection").click()
+    first.get_by_text("I could be a paramedic.").wait_for()
+    assert page.url.endswith("/me")  # saved in place, no page load
+    page.reload()
+    assert page.locator(".record__item").first.get_by_text("I could be a paramedic.").is_visible()
+    assert page.problems == []

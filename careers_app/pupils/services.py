@@ -8,7 +8,7 @@ from itertools import groupby
 
 from sqlalchemy import Select, func, or_, select
 
-from ..database import contains_pattern
+from ..database import contains_pattern, write_transaction
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
 from ..domain.benchmarks import EncounterKind
 from ..domain.dates import today_london
@@ -188,9 +188,11 @@ class GuidanceEntry:
 
 class PupilRecord(list):
     """The pupil's encounters by academic year (a list of YearRecord, newest first), with
-    their guidance interviews as `.guidance`."""
+    their guidance interviews as `.guidance` and their own reflections by encounter id as
+    `.reflections`."""
 
     guidance: list[GuidanceEntry]
+    reflections: dict[int, str]
 
 
 def guidance_history(pupil: Pupil, *, for_staff: bool = False) -> list[GuidanceEntry]:
@@ -214,13 +216,30 @@ def pupil_record(pupil: Pupil, *, for_staff: bool = False) -> PupilRecord:
     """The pupil's encounters grouped by academic year, newest first, and their guidance
     interviews (three queries in all). Staff-only guidance notes are left out unless
     `for_staff`: /me calls this without it."""
-    encounters = db.session.scalars(
-        select(Encounter)
+    rows = db.session.execute(
+        select(Encounter, Participation.reflection)
         .join(Participation, Participation.encounter_id == Encounter.id)
         .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id,
                Encounter.deleted_at.is_(None), Encounter.planned.is_(False))
         .order_by(Encounter.date.desc(), Encounter.id.desc())).all()
+    encounters = [encounter for encounter, _reflection in rows]
     record = PupilRecord(YearRecord(year, list(items))
                          for year, items in groupby(encounters, key=lambda e: e.academic_year))
     record.guidance = guidance_history(pupil, for_staff=for_staff)
+    record.reflections = {encounter.id: reflection or "" for encounter, reflection in rows}
     return record
+
+
+def own_participation(pupil: Pupil, encounter_id: int) -> Participation | None:
+    """The pupil's own part in a recorded encounter, or None (never anyone else's)."""
+    return db.session.scalar(
+        select(Participation).join(Encounter, Encounter.id == Participation.encounter_id)
+        .where(Participation.pupil_id == pupil.id, Participation.encounter_id == encounter_id,
+               Encounter.school_id == pupil.school_id, Encounter.deleted_at.is_(None),
+               Encounter.planned.is_(False)))
+
+
+def save_reflection(participation: Participation, text: str) -> None:
+    """The pupil's own words about an encounter."""
+    with write_transaction():
+        participation.reflection = text.strip().replace("\r\n", "\n")
