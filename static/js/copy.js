@@ -1,6 +1,6 @@
 // "Copy link" buttons: <button data-copy="ID-of-input">. Without JavaScript the address is
-// still there to select and copy by hand; the buttons stay hidden (see plans.css).
-document.documentElement.classList.add("js");
+// still there to select and copy by hand; the buttons stay hidden (see plans.css; app.js
+// marks the page as having JavaScript).
 document.addEventListener("click", function (event) {
   var button = event.target.closest("button[data-copy]");
   if (!button) return;
