@@ -61,7 +61,7 @@ def test_tutor_logs_a_talk_and_an_attending_pupil_sees_it(app, page):
     log_in(page, "pupil")
     assert page.url.endswith("/me")
     record = page.locator(".record")
-    assert record.get_by_text("NHS careers talk").is_visible()
+    assert record.locator(".record__title", has_text="NHS careers talk").is_visible()
     assert record.get_by_text("BM5 Encounters with employers and employees").first.is_visible()
     assert page.problems == []
 
