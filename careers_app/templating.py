@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from .domain.academic import academic_year_label
 from .domain.benchmarks import BY_NUMBER, ORGANISATION_KIND_LABELS, kind_label
 from .domain.dates import format_date, format_datetime
+from .domain.pupil_flags import send_label
 
 
 def is_fragment_request() -> bool:
@@ -75,6 +76,7 @@ def init_app(app: Flask) -> None:
         academic_year=academic_year_label,
         kind_label=kind_label,
         org_kind_label=_organisation_kind_label,
+        send_label=send_label,
     )
     app.jinja_env.globals.update(benchmarks_by_number=BY_NUMBER, plural=_plural)
     app.jinja_env.trim_blocks = True

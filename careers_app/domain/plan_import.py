@@ -67,14 +67,6 @@ class ImportResult:
         return sum(len(item.milestones) for item in self.items)
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (what Excel saves on school PCs)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.lower())
 

@@ -9,7 +9,8 @@ from flask import abort, flash, request, url_for
 from flask_login import current_user
 
 from ..database import write_transaction
-from ..domain.plan_import import decode_csv, parse_plan_csv
+from ..domain.csv_files import decode
+from ..domain.plan_import import parse_plan_csv
 from ..extensions import db
 from ..models.plans import ActionPlan, Milestone, PlanItem
 from ..templating import render
@@ -49,6 +50,18 @@ def write_import(school_id: int, owner_id: int | None, title: str, period: str, 
     return plan
 
 
+def _submitted_csv(form, upload) -> tuple[str, str | None]:
+    """The CSV text from a new upload, else the copy the preview posted back; or a problem."""
+    if upload is not None:
+        data = upload.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return "", "The file is larger than 2 MB."
+        text, _encoding = decode(data)
+    else:
+        text = form.csv_text.data or ""
+    return (text, None) if text.strip() else ("", "Choose a CSV file.")
+
+
 @bp.route("/import", methods=["GET", "POST"])
 def import_plan():
     if not services.can_create_plans(current_user):
@@ -60,17 +73,10 @@ def import_plan():
         return render("plans/import.html", fragment="import_form", status=422, form=form,
                       result=None)
     upload = request.files.get("file")
-    if upload and upload.filename:
-        data = upload.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            form.file.errors = ["The file is larger than 2 MB."]
-            return render("plans/import.html", fragment="import_form", status=422, form=form,
-                          result=None)
-        text = decode_csv(data)
-    else:
-        text = form.csv_text.data or ""
-    if not text.strip():
-        form.file.errors = ["Choose a CSV file."]
+    fresh_upload = bool(upload and upload.filename)
+    text, problem = _submitted_csv(form, upload if fresh_upload else None)
+    if problem:
+        form.file.errors = [problem]
         return render("plans/import.html", fragment="import_form", status=422, form=form,
                       result=None)
     result = parse_plan_csv(text, _leads(current_user.school_id))
@@ -80,7 +86,7 @@ def import_plan():
             result.errors.append((0, "The file has no aims or benchmarks."))
         return render("plans/import.html", fragment="import_form", status=422, form=form,
                       result=result)
-    if not form.confirm.data or (upload and upload.filename):
+    if not form.confirm.data or fresh_upload:
         form.confirm.data = False
         return render("plans/import.html", fragment="import_form", form=form, result=result,
                       preview=True)

@@ -17,6 +17,8 @@ from ..models.roster import Destination, ImportBatch
 
 # Benchmark 3 needs destinations for three years after leaving.
 MIN_RETENTION_YEARS = 3
+# What an anonymised leaver is called; such pupils are never anonymised twice.
+ANONYMOUS = "Former pupil"
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -84,11 +86,11 @@ def subject_access_export(pupil: Pupil) -> dict:
     }
 
 
-def _guidance_encounter_ids(pupil_id: int) -> list[int]:
-    """One-to-one guidance interviews: their notes are about this pupil alone."""
+def _guidance_encounter_ids(pupil_ids: list[int]) -> list[int]:
+    """One-to-one guidance interviews of these pupils: their notes are about the pupil alone."""
     return list(db.session.scalars(
         select(Encounter.id).join(Participation, Participation.encounter_id == Encounter.id)
-        .where(Participation.pupil_id == pupil_id,
+        .where(Participation.pupil_id.in_(pupil_ids),
                Encounter.kind == EncounterKind.GUIDANCE_INTERVIEW)))
 
 
@@ -106,7 +108,7 @@ def erase_pupil(pupil: Pupil) -> None:
     its entries, which hold ids, never names, plus one entry saying the erasure happened.
     """
     with write_transaction():
-        guidance = _guidance_encounter_ids(pupil.id)
+        guidance = _guidance_encounter_ids([pupil.id])
         if guidance:
             db.session.execute(delete(Encounter).where(Encounter.id.in_(guidance)))
         db.session.execute(delete(User).where(User.pupil_id == pupil.id))
@@ -137,8 +139,6 @@ def retention_plan(school_id: int, years: int, today: date | None = None) -> Ret
     return RetentionPlan(cutoff, list(pupils))
 
 
-ANONYMOUS = "Former pupil"
-
 
 def anonymise(plan: RetentionPlan) -> int:
     """Strip identity from the planned leavers; their anonymous counts stay in old figures."""
@@ -147,9 +147,7 @@ def anonymise(plan: RetentionPlan) -> int:
         return 0
     with write_transaction():
         school_id = plan.pupils[0].school_id
-        guidance = []
-        for pupil_id in ids:
-            guidance += _guidance_encounter_ids(pupil_id)
+        guidance = _guidance_encounter_ids(ids)
         if guidance:
             db.session.execute(update(Encounter).where(Encounter.id.in_(guidance))
                                .values(notes="", adviser_name=""))

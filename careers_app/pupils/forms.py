@@ -6,11 +6,12 @@ from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..domain.academic import cohort_for
+from ..domain.pupil_flags import SEND_NAMES, send_label
 from ..domain.upn import upn_problem
 from ..encounters.forms import YEAR_GROUP_CHOICES
 from ..forms import options
 
-SEND_LABELS = {"N": "No SEND (N)", "K": "SEN support (K)", "E": "EHC plan (E)"}
+SEND_LABELS = {code: send_label(code) for code in SEND_NAMES}
 ANY_YES_NO = options([("", "Any"), ("y", "Yes"), ("n", "No")])
 
 

@@ -6,11 +6,12 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from ..domain.academic import academic_year_label
+from ..domain.pupil_flags import send_label
 from ..forms import options
 from .services import Filters
 
-SEND_CHOICES = options([("", "Everyone"), ("any", "SEND (K or E)"), ("K", "SEN support (K)"),
-                        ("E", "EHC plan (E)"), ("none", "No SEND")])
+SEND_CHOICES = options([("", "Everyone"), ("any", "SEND (K or E)"), ("K", send_label("K")),
+                        ("E", send_label("E")), ("none", "No SEND")])
 YES_NO_CHOICES = options([("", "Everyone"), ("yes", "Yes"), ("no", "No")])
 YEARS_BACK = 6
 
@@ -34,22 +35,15 @@ class ReportFilterForm(FlaskForm):
             self.year.data = str(current_year)
         self.tutor_group.choices = options([("", "All")] + [(g, g) for g in tutor_groups])
 
-    def academic_year(self, current_year: int) -> int:
-        """The chosen year, or the current one when the choice is missing or not offered."""
-        value = self.year.data or ""
-        if value.isdigit() and current_year - YEARS_BACK <= int(value) <= current_year:
-            return int(value)
-        return current_year
+    def academic_year(self) -> int:
+        """The chosen year (set_choices defaults it to this year; validation refuses others)."""
+        return int(self.year.data)
 
     def filters(self) -> Filters:
-        def valid(fld, allowed) -> str:
-            return fld.data if fld.data in allowed else ""
-        tutor_group = (self.tutor_group.data or "").strip()[:20]
-        return Filters(
-            tutor_group=tutor_group,
-            send=valid(self.send, {"any", "none", "K", "E"}),
-            disadvantaged=valid(self.disadvantaged, {"yes", "no"}),
-            looked_after=valid(self.looked_after, {"yes", "no"}))
+        """The filters as chosen; call after validation, which refuses any unknown value."""
+        return Filters(tutor_group=(self.tutor_group.data or "").strip()[:20],
+                       send=self.send.data or "", disadvantaged=self.disadvantaged.data or "",
+                       looked_after=self.looked_after.data or "")
 
 
 class RuleSettingsForm(FlaskForm):

@@ -14,12 +14,14 @@ from datetime import date
 from sqlalchemy import and_, case, distinct, extract, false, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
+from ..database import write_transaction
 from ..domain.academic import (YEAR_GROUPS, academic_year_bounds, academic_year_of, cohort_for,
                                year_group)
 from ..domain.benchmarks import OrganisationKind
+from ..domain.pupil_flags import send_label
 from ..domain.rules import (KEY_STAGE_START, PAL_RULES, RULES, EncounterFact, Measure, PupilFact,
                             Rule, RuleResult, RuleSettings, Scope, Window, applies, as_of_day,
-                            evaluate, is_met, percentage, settings_from)
+                            evaluate, is_met, percentage, settings_from, settings_to)
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil, School
 
@@ -82,8 +84,8 @@ class Filters:
         parts = []
         if self.tutor_group:
             parts.append(f"tutor group {self.tutor_group}")
-        parts.append({"any": "SEND (K or E)", "none": "no SEND", "K": "SEN support (K)",
-                      "E": "EHC plan (E)"}.get(self.send, ""))
+        parts.append({"any": "SEND (K or E)", "none": "no SEND"}.get(self.send)
+                     or (send_label(self.send) if self.send else ""))
         parts.append({"yes": "disadvantaged", "no": "not disadvantaged"}.get(self.disadvantaged, ""))
         parts.append({"yes": "looked after", "no": "not looked after"}.get(self.looked_after, ""))
         return ", ".join(p for p in parts if p) or "everyone"
@@ -211,6 +213,13 @@ def progress_queries(school_id: int, academic_year: int, as_of: date, cohorts: S
 
 def school_settings(school_id: int) -> RuleSettings:
     return settings_from(db.session.scalar(select(School.settings).where(School.id == school_id)))
+
+
+def save_school_settings(school_id: int, chosen: RuleSettings) -> None:
+    """Keep the school's rule thresholds beside its other settings."""
+    with write_transaction():
+        school = db.session.get(School, school_id)
+        school.settings = settings_to(chosen, school.settings)
 
 
 def progress(school_id: int, academic_year: int, today: date,

@@ -4,13 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
-from ..database import write_transaction
 from ..domain.academic import academic_year_label, academic_year_of
 from ..domain.benchmarks import ORGANISATION_KIND_LABELS, kind_label
 from ..domain.dates import format_date, today_london
-from ..domain.rules import RULES, RULES_BY_KEY, RuleSettings, band, settings_to
-from ..extensions import db
-from ..models import School
+from ..domain.rules import RULES, RULES_BY_KEY, RuleSettings, band
 from ..security import admin_required, require_staff
 from ..forms import valid_or_400
 from ..templating import redirect_after_write, render
@@ -22,8 +19,6 @@ from .forms import ReportFilterForm, RuleSettingsForm
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.before_request(require_staff)
 
-SEND_LABELS = {"N": "", "K": "SEN support", "E": "EHC plan"}
-
 
 def _filter_form(with_tutor_groups: bool = True):
     """The filter form bound to the query string, its year and its filters.
@@ -34,7 +29,7 @@ def _filter_form(with_tutor_groups: bool = True):
     form = ReportFilterForm(request.args)
     form.set_choices(current_year, [])
     valid_or_400(form)  # an unknown year, SEND code or yes/no value is a bad request
-    year = form.academic_year(current_year)
+    year = form.academic_year()
     form.year.data = str(year)
     form.set_choices(current_year, services.tutor_groups(current_user.school_id, year, today)
                      if with_tutor_groups else [])
@@ -105,7 +100,7 @@ def gaps(rule_key: str, year_group: int):
     return render("reports/gaps.html", fragment="results", form=form, rule=rule,
                   year_group=year_group, year=year, filters=filters, gaps=gap_rows,
                   measured=measured, on_roll_ids=on_roll_ids, today=today,
-                  send_labels=SEND_LABELS, args=_args(year, filters))
+                  args=_args(year, filters))
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>.csv")
@@ -139,7 +134,7 @@ def pal():
     show_all = request.args.get("show") == "all"
     phases = services.pal_report(current_user.school_id, year, today, filters)
     return render("reports/pal.html", fragment="results", form=form, phases=phases, year=year,
-                  filters=filters, show_all=show_all, today=today, send_labels=SEND_LABELS,
+                  filters=filters, show_all=show_all, today=today,
                   args=_args(year, filters))
 
 
@@ -178,8 +173,7 @@ def encounters_csv():
 @admin_required
 def settings():
     """The careers leader tunes the thresholds schools may set."""
-    school = db.get_or_404(School, current_user.school_id)
-    current = services.school_settings(school.id)
+    current = services.school_settings(current_user.school_id)
     form = RuleSettingsForm()
     if request.method == "GET":
         form.bm6_pre16.data = current.threshold(RULES_BY_KEY["bm6_pre16"])
@@ -189,9 +183,7 @@ def settings():
         chosen = RuleSettings({"bm6_pre16": form.bm6_pre16.data,
                                "bm6_post16": form.bm6_post16.data},
                               bool(form.guidance_needs_level6.data))
-        with write_transaction():
-            school = db.session.get(School, school.id)
-            school.settings = settings_to(chosen, school.settings)
+        services.save_school_settings(current_user.school_id, chosen)
         flash("Benchmark settings saved. The dashboard now uses them.", "success")
         return redirect_after_write(url_for("reports.benchmarks"))
     status = 422 if form.errors else 200

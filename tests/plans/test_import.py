@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from careers_app.domain.plan_import import decode_csv, parse_plan_csv
+from careers_app.domain.csv_files import decode
+from careers_app.domain.plan_import import parse_plan_csv
 from careers_app.extensions import db
 from careers_app.models.plans import ActionPlan, Milestone, PlanItem
 
@@ -55,8 +56,8 @@ def test_missing_aim_column():
 
 
 def test_windows_1252_and_bom():
-    assert decode_csv("Aim\n£5 café".encode("cp1252")) == "Aim\n£5 café"
-    assert decode_csv("\ufeffAim\nx".encode("utf-8")) == "Aim\nx"
+    assert decode("Aim\n£5 café".encode("cp1252"))[0] == "Aim\n£5 café"
+    assert decode("\ufeffAim\nx".encode("utf-8"))[0] == "Aim\nx"
 
 
 def _upload(client, text: str, **extra):

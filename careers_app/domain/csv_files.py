@@ -1,0 +1,33 @@
+"""Reading CSV files as schools save them: encodings and delimiters. Pure functions."""
+from __future__ import annotations
+
+import csv
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name of an export: UTF-8 (with or without BOM) or Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Excel's "CSV" on Windows; the five bytes cp1252 leaves undefined fall back to Latin-1.
+        return _decode_cp1252(data), "windows-1252"
+
+
+def _decode_cp1252(data: bytes) -> str:
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever splits the heading row into the most columns."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {}
+    for delimiter in (",", ";", "\t"):
+        counts[delimiter] = len(next(csv.reader([first], delimiter=delimiter), []))
+    return max((",", ";", "\t"), key=lambda d: counts[d])  # ties go to the comma
