@@ -117,7 +117,7 @@ def export_pupil_command(upn: str, school_slug: str) -> None:
     """Subject-access export: everything about one pupil, as JSON on standard output."""
     import json
 
-    from . import audit
+    from . import audit_trail
     from .privacy.services import subject_access_export
 
     school = _school(school_slug)
@@ -127,7 +127,7 @@ def export_pupil_command(upn: str, school_slug: str) -> None:
         raise click.UsageError(f"No pupil with UPN {upn} at {school.name}.")
     data = subject_access_export(pupil)
     with write_transaction():
-        audit.record("export", entity="pupil", entity_id=pupil.id, school_id=school.id)
+        audit_trail.record("export", entity="pupil", entity_id=pupil.id, school_id=school.id)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 

@@ -67,9 +67,9 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 def refuse(status: int) -> None:
     """Record a refused access in the audit log, then abort."""
-    from . import audit
+    from . import audit_trail
 
-    audit.record_now("refused", detail=f"{status} {request.method} {request.path}"[:300])
+    audit_trail.record_now("refused", detail=f"{status} {request.method} {request.path}"[:300])
     abort(status)
 
 
@@ -132,7 +132,7 @@ def _deny_by_default():
         logout_user()
         session.clear()
         return login_manager.unauthorized()
-    from .audit import remember_actor
+    from .audit_trail import remember_actor
 
     remember_actor(current_user)
     if current_user.must_change_password and endpoint not in ("auth.change_password", "auth.logout"):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from .. import audit
+from .. import audit_trail
 
 from ..database import write_transaction
 from ..extensions import db
@@ -34,25 +34,25 @@ def authenticate(username: str, password: str, *, ip: str, trusted_ids: set[int]
     user = find_user(username)
     trusted = user is not None and user.id in trusted_ids
     if user is not None:
-        audit.remember_actor(user)
+        audit_trail.remember_actor(user)
     with write_transaction():
         wait = throttle.refusal(username, ip, trusted)
         if wait:
-            audit.record("login_refused", username=username, detail="throttled",
-                         school_id=user.school_id if user else None)
+            audit_trail.record("login_refused", username=username, detail="throttled",
+                               school_id=user.school_id if user else None)
             return LoginResult(None, wait)
         ok = verify_password(user.password_hash if user else None, password)
         ok = ok and user.active
         throttle.note_attempt(username, ip, ok, trusted)
         if not ok:
-            audit.record("login_failed", username=username,
-                         school_id=user.school_id if user else None,
-                         user_id=user.id if user else None)
+            audit_trail.record("login_failed", username=username,
+                               school_id=user.school_id if user else None,
+                               user_id=user.id if user else None)
             return LoginResult(None, "That username and password do not match an account.")
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.last_login_at = utcnow()
-        audit.record("login", username=user.username, school_id=user.school_id, user_id=user.id)
+        audit_trail.record("login", username=user.username, school_id=user.school_id, user_id=user.id)
     return LoginResult(user)
 
 

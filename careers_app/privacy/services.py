@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
 
-from .. import audit
+from .. import audit_trail
 from ..database import write_transaction
 from ..domain.academic import academic_year_of
 from ..domain.benchmarks import EncounterKind, kind_label
@@ -115,8 +115,8 @@ def erase_pupil(pupil: Pupil) -> None:
         db.session.execute(delete(Destination).where(Destination.pupil_id == pupil.id))
         db.session.execute(delete(Participation).where(Participation.pupil_id == pupil.id))
         _forget_import_rows(pupil.school_id, {pupil.upn})
-        audit.record("erase", entity="pupil", entity_id=pupil.id, school_id=pupil.school_id,
-                     detail=f"erased with {len(guidance)} guidance interview(s)")
+        audit_trail.record("erase", entity="pupil", entity_id=pupil.id, school_id=pupil.school_id,
+                           detail=f"erased with {len(guidance)} guidance interview(s)")
         db.session.delete(pupil)
 
 
@@ -163,6 +163,6 @@ def anonymise(plan: RetentionPlan) -> int:
             pupil.surname = f"#{pupil.id}"
             pupil.upn = f"ANON{pupil.id:09d}"[:13]
             pupil.tutor_group = None
-        audit.record("retention", entity="pupil", school_id=school_id,
-                     detail=f"anonymised {len(ids)} leavers who left before {plan.cutoff}")
+        audit_trail.record("retention", entity="pupil", school_id=school_id,
+                           detail=f"anonymised {len(ids)} leavers who left before {plan.cutoff}")
     return len(ids)

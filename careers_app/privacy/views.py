@@ -6,7 +6,7 @@ import json
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
-from .. import audit
+from .. import audit_trail
 from ..database import write_transaction
 from ..pupils.services import get_pupil
 from ..security import admin_required
@@ -30,7 +30,7 @@ def export(pupil_id: int):
     pupil = _pupil(pupil_id)
     data = services.subject_access_export(pupil)
     with write_transaction():
-        audit.record("export", entity="pupil", entity_id=pupil.id)
+        audit_trail.record("export", entity="pupil", entity_id=pupil.id)
     response = make_response(json.dumps(data, indent=2, ensure_ascii=False))
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = f'attachment; filename="pupil-{pupil.upn}.json"'

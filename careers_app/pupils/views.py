@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
-from .. import audit
+from .. import audit_trail
 from ..domain.academic import YEAR_GROUPS, academic_year_of
 from ..domain.dates import today_london
 from ..domain.destinations import YEARS_AFTER
@@ -39,8 +39,8 @@ def index():
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     pupils, total = services.search_pupils(school_id, _filters(form), page=page)
     if pupils:
-        audit.record_now("view_sensitive", entity="pupil",
-                         detail=f"pupil list with flags: {len(pupils)} pupils")
+        audit_trail.record_now("view_sensitive", entity="pupil",
+                               detail=f"pupil list with flags: {len(pupils)} pupils")
     today = today_london()
     return render("pupils/index.html", fragment="results", form=form, pupils=pupils, total=total,
                   page=page, page_size=services.PAGE_SIZE, today=today,
@@ -57,7 +57,7 @@ def _pupil_or_404(pupil_id: int):
 @bp.get("/<int:pupil_id>")
 def show(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
-    audit.record_now("view_sensitive", entity="pupil", entity_id=pupil.id)
+    audit_trail.record_now("view_sensitive", entity="pupil", entity_id=pupil.id)
     return render("pupils/show.html", pupil=pupil,
                   record=services.pupil_record(pupil, for_staff=True),
                   destinations=roster_services.destinations_of(pupil) if pupil.left_on else {},

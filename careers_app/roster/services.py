@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from .. import audit
+from .. import audit_trail
 from ..database import write_transaction
 from ..domain import mis_import
 from ..domain.academic import academic_year_of
@@ -221,10 +221,10 @@ def apply_batch(batch_id: int, school_id: int, *, mark_leavers: bool,
         # The cells are no longer needed once applied.
         batch.rows = []
         # Bulk statements bypass the per-row audit hook: say what the import did in one entry.
-        audit.record("import_pupils", entity="import_batch", entity_id=batch.id,
-                     school_id=school_id,
-                     detail=f"{result.new} new, {result.updated} updated, "
-                            f"{result.unchanged} unchanged, {result.leavers} marked as leavers")
+        audit_trail.record("import_pupils", entity="import_batch", entity_id=batch.id,
+                           school_id=school_id,
+                           detail=f"{result.new} new, {result.updated} updated, "
+                                  f"{result.unchanged} unchanged, {result.leavers} marked as leavers")
     return result
 
 
