@@ -28,5 +28,6 @@ def audit_log():
     entries = db.session.scalars(query.order_by(AuditLog.id.desc())
                                  .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     actions = db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
-    return render("admin/audit.html", fragment="results", entries=entries, total=total, page=page,
-                  page_size=PAGE_SIZE, username=username, action=action, actions=actions)
+    return render("admin/audit_log.html", fragment="results", entries=entries, total=total,
+                  page=page, page_size=PAGE_SIZE, username=username, action=action,
+                  actions=actions)
