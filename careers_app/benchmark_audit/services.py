@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import write_transaction
 from ..domain.academic import academic_year_label
-from ..domain.audit_criteria import (BenchmarkCriteria, Criterion, Rating, Thresholds, change,
+from ..domain.audit_criteria import (BenchmarkCriteria, Rating, Thresholds, change,
                                      criteria_by_key, criteria_set, evidence_sentence,
                                      setting_evidence, score, suggest_rating, thresholds_from)
 from ..domain.rules import percentage
@@ -313,10 +313,6 @@ def create_plan_item(audit: BenchmarkAudit, answer: BenchmarkAuditAnswer,
                         success_criteria=success)
         db.session.add(item)
     return item
-
-
-def criterion_for(key: str) -> Criterion | None:
-    return criteria_by_key().get(key)
 
 
 def benchmarks() -> tuple[BenchmarkCriteria, ...]:

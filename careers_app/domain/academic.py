@@ -60,8 +60,3 @@ def key_stage(year: int) -> int | None:
     if 12 <= year <= 13:
         return 5
     return None
-
-
-def is_secondary(year: int) -> bool:
-    """True for year groups this product tracks (7-13)."""
-    return FIRST_YEAR_GROUP <= year <= LAST_YEAR_GROUP

@@ -34,7 +34,6 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark(8, "Personal guidance",
               "Every pupil has guidance interviews with a qualified careers adviser."),
 )
-BENCHMARK_NUMBERS: tuple[int, ...] = tuple(b.number for b in BENCHMARKS)
 BY_NUMBER: dict[int, Benchmark] = {b.number: b for b in BENCHMARKS}
 
 

@@ -34,7 +34,6 @@ FIELD_LABELS: dict[str, str] = {
     "disadvantaged": "Pupil Premium / disadvantaged",
     "looked_after": "Looked after (in care)",
 }
-IMPORT_FIELDS = tuple(FIELD_LABELS)
 # A forename is required too, but either the legal or the preferred one will do.
 REQUIRED_FIELDS = ("upn", "surname", "year")
 

@@ -336,12 +336,6 @@ def evaluate(rule: Rule, pupil: PupilFact, encounters: Iterable[EncounterFact],
     return RuleResult(rule, applies(rule, pupil, academic_year), count >= needed, count, needed, ids)
 
 
-def rules_for(year: int, considering_he: bool = True) -> tuple[Rule, ...]:
-    """The rules measured in a year group."""
-    return tuple(r for r in RULES if year in r.year_groups
-                 and (considering_he or not r.only_considering_he))
-
-
 def percentage(met: int, total: int) -> int | None:
     """Whole-number percentage, rounded half up; None when nobody is measured."""
     if total <= 0:

@@ -6,7 +6,7 @@ from .security import AuditLog, LoginAttempt
 from .user import Role, User
 
 # Feature models register themselves with the metadata on import.
-from . import benchmark_audit, plans, reports, roster  # noqa: E402,F401  isort:skip
+from . import benchmark_audit, plans, roster  # noqa: E402,F401  isort:skip
 
 __all__ = [
     "AuditLog",

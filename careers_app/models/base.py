@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy import ForeignKey, Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
@@ -18,7 +18,3 @@ class SchoolOwned:
     @declared_attr
     def school_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy declared_attr
         return mapped_column(Integer, ForeignKey("school.id", ondelete="CASCADE"), index=True)
-
-
-def created_at_column() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), default=utcnow)

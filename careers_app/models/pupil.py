@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..domain.academic import key_stage, year_group
+from ..domain.academic import year_group
 from ..extensions import db
 from .base import SchoolOwned
 
@@ -53,9 +53,6 @@ class Pupil(SchoolOwned, db.Model):
 
     def year_group_in(self, academic_year: int) -> int:
         return year_group(self.cohort, academic_year)
-
-    def key_stage_in(self, academic_year: int) -> int | None:
-        return key_stage(self.year_group_in(academic_year))
 
     def __repr__(self) -> str:
         return f"<Pupil {self.upn}>"

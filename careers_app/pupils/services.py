@@ -122,12 +122,9 @@ class PupilFilters:
 
 
 def search_pupils(school_id: int, filters: PupilFilters | None = None, *, page: int = 1,
-                  on: date | None = None, **legacy):
-    """One page of pupils matching the filters, and the total count.
-
-    Keyword filters (q=, year_group=, tutor_group=) are accepted as well as a PupilFilters.
-    """
-    filters = filters or PupilFilters(**legacy)
+                  on: date | None = None):
+    """One page of pupils matching the filters (none: every pupil on roll), and the total count."""
+    filters = filters or PupilFilters()
     on = on or today_london()
     academic_year = academic_year_of(on)
     if filters.status == "leavers":

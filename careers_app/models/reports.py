@@ -1,2 +1,0 @@
-"""Models for the reports feature."""
-from __future__ import annotations
