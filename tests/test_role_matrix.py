@@ -131,7 +131,7 @@ def world(app, school, make_user, make_pupil, make_encounter):
                "event_id": db.session.scalar(select(Encounter.id).where(Encounter.planned)),
                "token": "t" * 40, "rule_key": "bm5_year", "year_group": 10}
         from careers_app.calendar.services import new_token
-        from careers_app.models.plans import CalendarToken
+        from careers_app.models import CalendarToken
         _raw, digest = new_token()
         link = CalendarToken(school_id=school.id, user_id=tutor.id, scope="all", token_hash=digest)
         db.session.add(link)

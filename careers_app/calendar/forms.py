@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 
 from ..forms import options
-from ..models.plans import FEED_SCOPE_LABELS, FeedScope
+from ..models.calendar import FEED_SCOPE_LABELS, FeedScope
 
 SCOPE_CHOICES = options((scope.value, label) for scope, label in FEED_SCOPE_LABELS.items())
 

@@ -23,8 +23,8 @@ from ..domain.benchmarks import kind_label
 from ..extensions import db
 from ..models import Encounter, Organisation, School, User
 from ..models.base import utcnow
-from ..models.plans import (ActionPlan, CalendarToken, FeedScope, Milestone, PlanFeedVersion,
-                            PlanItem)
+from ..models.calendar import CalendarToken, FeedScope, PlanFeedVersion
+from ..models.plans import ActionPlan, Milestone, PlanItem
 from ..pupils.services import parse_group
 from .ical import FeedEvent, as_utc, build_feed
 

@@ -1,4 +1,5 @@
 """SQLAlchemy 2 typed models, one module per aggregate. Importing this registers them all."""
+from .calendar import CalendarToken, FeedScope, PlanFeedVersion
 from .encounter import Encounter, EncounterBenchmark, Organisation, Participation
 from .pupil import Pupil
 from .school import School
@@ -10,6 +11,9 @@ from . import benchmark_audit, plans, roster  # noqa: E402,F401  isort:skip
 
 __all__ = [
     "AuditLog",
+    "CalendarToken",
+    "FeedScope",
+    "PlanFeedVersion",
     "LoginAttempt",
     "Encounter",
     "EncounterBenchmark",

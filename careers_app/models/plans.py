@@ -1,5 +1,4 @@
-"""Careers action plans: plan -> items (aim or benchmark, actions, lead) -> milestones;
-calendar subscription tokens; and the per-school version that calendar feeds cache on."""
+"""Careers action plans: plan -> items (aim or benchmark, actions, lead) -> milestones."""
 from __future__ import annotations
 
 import uuid
@@ -8,9 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
                         String, Text, Time, event, inspect)
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.benchmarks import BY_NUMBER
 from ..extensions import db
@@ -28,23 +25,6 @@ class Rag(StrEnum):
 
 
 RAG_LABELS = {Rag.NONE: "Not rated", Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
-
-
-class FeedScope(StrEnum):
-    """What a calendar subscription shows."""
-
-    ALL = "all"        # every milestone of the school's plans
-    MINE = "mine"      # milestones of items I lead
-    PLAN = "plan"      # one plan's milestones
-    EVENTS = "events"  # planned events (encounters with a time slot)
-
-
-FEED_SCOPE_LABELS = {
-    FeedScope.ALL: "All school milestones",
-    FeedScope.MINE: "My milestones",
-    FeedScope.PLAN: "One plan",
-    FeedScope.EVENTS: "Planned events",
-}
 
 
 class ActionPlan(SchoolOwned, db.Model):
@@ -168,61 +148,3 @@ def _bump_changed_milestone(_mapper, _connection, target: Milestone) -> None:
         return
     if any(state.attrs[name].history.has_changes() for name in _MILESTONE_CONTENT):
         target.bump()
-
-
-class CalendarToken(SchoolOwned, db.Model):
-    """A staff member's iCalendar subscription link. Only the SHA-256 of the token is kept."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    scope: Mapped[str] = mapped_column(String(10))
-    plan_id: Mapped[int | None] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"),
-                                                index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    user: Mapped[User] = relationship(lazy="joined")
-    plan: Mapped[ActionPlan | None] = relationship()
-
-    @property
-    def scope_label(self) -> str:
-        label = FEED_SCOPE_LABELS[FeedScope(self.scope)]
-        if self.scope == FeedScope.PLAN and self.plan is not None:
-            return f"{label}: {self.plan.title}"
-        return label
-
-
-class PlanFeedVersion(db.Model):
-    """Goes up with every write to a school's plans, so a milestone feed's ETag and
-    Last-Modified are one row away, and deletions change them too."""
-
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"),
-                                           primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, default=0)
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-_PLAN_MODELS = (ActionPlan, PlanItem, Milestone)
-
-
-def _bump_feed_versions(session: Session, school_ids: set[int]) -> None:
-    table = PlanFeedVersion.__table__
-    connection = session.connection()
-    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    now = utcnow()
-    for school_id in sorted(school_ids):
-        statement = insert(table).values(school_id=school_id, version=1, changed_at=now)
-        connection.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.school_id],
-            set_={"version": table.c.version + 1, "changed_at": now}))
-
-
-@event.listens_for(Session, "before_flush")
-def _plans_changed(session: Session, _context, _instances) -> None:
-    """Any write to a plan, item or milestone moves the school's feed version on, in the same
-    transaction, whichever code made it (views, the CSV import, the CLI, tests)."""
-    school_ids = {obj.school_id for group in (session.new, session.dirty, session.deleted)
-                  for obj in group if isinstance(obj, _PLAN_MODELS) and obj.school_id}
-    if school_ids:
-        _bump_feed_versions(session, school_ids)

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from careers_app.calendar import services as calendar_services
-from careers_app.models.plans import ActionPlan, CalendarToken, Milestone, PlanItem
+from careers_app.models import CalendarToken
+from careers_app.models.plans import ActionPlan, Milestone, PlanItem
 from tests.conftest import _persist
 
 _n = itertools.count(1)

@@ -13,8 +13,8 @@ from careers_app.calendar.ical import FeedEvent, build_feed
 from careers_app.calendar.logfilter import TokenRedactingFilter, redact
 from careers_app.database import write_transaction
 from careers_app.extensions import db
-from careers_app.models import Role, User
-from careers_app.models.plans import CalendarToken, Milestone
+from careers_app.models import CalendarToken, Role, User
+from careers_app.models.plans import Milestone
 
 from .feedcheck import assert_raw_text_rules, parse_strictly, props, vevents
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from careers_app.extensions import db
-from careers_app.models.plans import CalendarToken
+from careers_app.models import CalendarToken
 
 URL_RE = re.compile(r'id="new-link-url" value="(http://localhost/calendar/([A-Za-z0-9_-]+)\.ics)"')
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from careers_app.domain.dates import today_london
 from careers_app.extensions import db
-from careers_app.models import Role
-from careers_app.models.plans import ActionPlan, Milestone, PlanFeedVersion, PlanItem
+from careers_app.models import PlanFeedVersion, Role
+from careers_app.models.plans import ActionPlan, Milestone, PlanItem
 
 
 def _count(app, model):
