@@ -1,9 +1,6 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import text
-from wtforms import TextAreaField
-from wtforms.validators import Length
 
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
@@ -13,6 +10,7 @@ from ..extensions import db
 from ..pupils.services import own_participation, pupil_record, save_reflection
 from ..security import public
 from ..templating import is_fragment_request, render
+from .forms import ReflectionForm
 
 bp = Blueprint("main", __name__)
 
@@ -34,13 +32,6 @@ def me():
     today = today_london()
     return render("main/me.html", pupil=pupil, record=pupil_record(pupil),
                   academic_year=academic_year_of(today), progress=own_progress(pupil, today))
-
-
-class ReflectionForm(FlaskForm):
-    reflection = TextAreaField(
-        "What did you learn, and what might you do next?",
-        validators=[Length(max=2000, message="Keep it under 2,000 characters.")],
-        render_kw={"rows": 4})
 
 
 def _own_pupil():

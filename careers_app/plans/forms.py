@@ -6,10 +6,11 @@ from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectFie
                      TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..domain.benchmarks import BENCHMARKS
+from ..domain.benchmarks import BENCHMARKS, EncounterKind
 from ..domain.dates import today_london
 from ..domain.plan_dates import MoneyError, parse_pounds
-from ..forms import options
+from ..encounters.forms import KIND_CHOICES
+from ..forms import MultiCheckboxField, options
 from ..models.plans import RAG_LABELS
 
 BENCHMARK_CHOICES = options([("", "None: an aim of its own")]
@@ -89,3 +90,20 @@ class ImportForm(FlaskForm):
                      "Milestone date, Milestone, Success criteria (Cost is optional).")
     csv_text = HiddenField()
     confirm = BooleanField("Import this plan")
+
+
+class EventForm(FlaskForm):
+    """A planned event: what, when, where, and which groups are invited."""
+
+    title = StringField("Title", validators=[DataRequired("Give the event a title."),
+                                             Length(max=200)],
+                        description='For example "Careers fair".')
+    kind = SelectField("Type", choices=KIND_CHOICES, default=EncounterKind.CAREERS_FAIR.value)
+    date = DateField("Date", validators=[DataRequired("Enter the date of the event."),
+                                         _sensible_year])
+    start_time = TimeField("Start time", validators=[DataRequired("Enter the start time.")])
+    end_time = TimeField("End time", validators=[DataRequired("Enter the end time.")])
+    location = StringField("Where", validators=[Optional(), Length(max=200)],
+                           description='For example "Sports hall".')
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
+    invited_groups = MultiCheckboxField("Invited groups", validate_choice=False)
