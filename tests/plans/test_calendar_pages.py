@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from careers_app.extensions import db
 from careers_app.models import CalendarToken
+from tests.html_checks import choice_group, summary_targets
 
 URL_RE = re.compile(r'id="new-link-url" value="(http://localhost/calendar/([A-Za-z0-9_-]+)\.ics)"')
 
@@ -69,6 +70,21 @@ def test_bad_scope_is_422_and_nothing_written(app, client, tutor):
     assert response.status_code == 422
     with app.app_context():
         assert db.session.scalar(select(db.func.count(CalendarToken.id))) == 0
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_scope_error_is_linked_to_its_radio_group(client, tutor, htmx):
+    """The radios' fieldset names its error (aria-describedby), each radio is aria-invalid and
+    the error summary's link lands on the group."""
+    client.login("tutor")
+    response = client.post("/calendar", data={"scope": "everything", "plan_id": "0"}, htmx=htmx)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    group, described = choice_group(html, "scope")
+    assert group.legend.strip() == "What the calendar shows"
+    assert "Not a valid choice" in described
+    assert [i.get("aria-invalid") for i in group.inputs] == ["true"] * 4
+    assert summary_targets(html) == {"scope": True}
 
 
 @pytest.mark.parametrize("htmx", [False, True])

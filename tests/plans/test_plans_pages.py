@@ -10,6 +10,7 @@ from careers_app.domain.dates import today_london
 from careers_app.extensions import db
 from careers_app.models import PlanFeedVersion, Role
 from careers_app.models.plans import ActionPlan, Milestone, PlanItem
+from tests.html_checks import choice_group, summary_targets
 
 
 def _count(app, model):
@@ -239,6 +240,23 @@ def test_status_update_by_the_lead(app, client, tutor, make_item, htmx):
     bad = client.post(f"/plans/items/{item.id}/status", htmx=htmx,
                       data={"rag": "purple", "status_date": ""})
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_bad_status_shows_its_error_at_the_rag_radios(client, tutor, make_item, htmx):
+    """Each error is shown at its field: the RAG radios' fieldset shows and names its error."""
+    item = make_item(lead_user_id=tutor.id, lead_name="")
+    client.login("tutor")
+    response = client.post(f"/plans/items/{item.id}/status", htmx=htmx,
+                           data={"rag": "purple", "status_date": ""})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    group, described = choice_group(html, "rag")
+    assert group.legend.strip() == "RAG status"
+    assert "Not a valid choice" in described
+    assert {i.get("aria-invalid") for i in group.inputs} == {"true"}
+    assert summary_targets(html) == {"rag": True, "status_date": True}
+    assert 'id="status_date-error"' in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])
