@@ -8,7 +8,7 @@ from wtforms import Form, RadioField
 from careers_app.forms import MultiCheckboxField, options
 from tests.html_checks import choice_group
 
-IMPORTS = '{% from "_macros/forms.html" import choice_group %}'
+IMPORTS = '{% from "_macros/forms.html" import choice_group, hx_post %}'
 
 
 class ChoicesForm(Form):
@@ -66,3 +66,11 @@ def test_a_group_with_no_choices_says_so(app):
                    form=ChoicesForm())
     assert "<legend>Nothing to choose</legend>" in html
     assert "<p>No groups yet.</p>" in html and "<ul" not in html
+
+
+def test_hx_post_gives_a_form_that_posts_with_and_without_javascript(app):
+    html = _render(app, "<form {{ hx_post(url) }}>", url="/plans/new?next=/a&b=1")
+    assert html == ('<form method="post" action="/plans/new?next=/a&amp;b=1" '
+                    'hx-post="/plans/new?next=/a&amp;b=1" hx-target="this" hx-swap="outerHTML">')
+    html = _render(app, '<form {{ hx_post("/x", target="closest article") }}>')
+    assert 'hx-target="closest article" hx-swap="outerHTML"' in html
