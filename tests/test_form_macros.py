@@ -1,6 +1,9 @@
 """The form macros in templates/_macros/forms.html, rendered on their own."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from flask import render_template_string
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField
@@ -74,3 +77,19 @@ def test_hx_post_gives_a_form_that_posts_with_and_without_javascript(app):
                     'hx-post="/plans/new?next=/a&amp;b=1" hx-target="this" hx-swap="outerHTML">')
     html = _render(app, '<form {{ hx_post("/x", target="closest article") }}>')
     assert 'hx-target="closest article" hx-swap="outerHTML"' in html
+
+
+def _templates():
+    root = Path(__file__).resolve().parent.parent / "templates"
+    macros = root / "_macros" / "forms.html"
+    return [(str(path.relative_to(root)), path.read_text())
+            for path in sorted(root.rglob("*.html")) if path != macros]
+
+
+def test_every_htmx_form_posts_through_the_macro():
+    assert [name for name, text in _templates() if "hx-post=" in text] == []
+
+
+def test_no_template_renders_a_form_fields_options_by_hand():
+    by_hand = re.compile(r"{%-?\s*for\s+\w+\s+in\s+form\.\w+\s*-?%}|{{\s*form\.\w+\(class=")
+    assert [name for name, text in _templates() if by_hand.search(text)] == []
