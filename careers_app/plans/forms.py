@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..domain.benchmarks import BENCHMARKS
 from ..domain.dates import today_london
 from ..domain.plan_dates import MoneyError, parse_pounds
-from ..domain.plan_import import FIELDS as PLAN_FIELDS
+from ..domain.plan_columns import FIELDS as PLAN_FIELDS
 from ..forms import options
 from ..models.plans import RAG_LABELS
 

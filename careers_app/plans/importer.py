@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from flask import abort, flash, request, url_for
 from flask_login import current_user
 
-from ..domain.plan_import import (ImportResult, column_samples, guess_mapping, is_header_row,
-                                  mapping_from_choices, parse_plan_text, period_in)
+from ..domain.plan_columns import (column_samples, guess_mapping, is_header_row,
+                                   mapping_from_choices)
+from ..domain.plan_import import ImportResult, parse_plan_text, period_in
 from ..domain.plan_table import PlanFileError, read_plan_text
 from ..templating import redirect_after_write, render
 from . import import_services, services
