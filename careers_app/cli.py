@@ -36,6 +36,8 @@ def seed_demo_command(pupils: int, years: int, schools: int) -> None:
                    f"in {elapsed:.1f} s.")
     else:
         click.echo("The demo school is already there; nothing added.")
+    for note in dict.fromkeys(result.notes):
+        click.echo(note)
     click.echo("Demo accounts: lead (careers leader), tutor (tutor of 10A), pupil (in 10A)")
     click.echo(f"Password: {password}")
 

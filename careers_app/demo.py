@@ -6,12 +6,13 @@ history) fast. Seeding is idempotent: an existing demo school is left as it is.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import insert, select, text
 
 from .database import write_transaction
+from .demo_content import seed_demo_content
 from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
 from .domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind
 from .domain.dates import today_london
@@ -67,6 +68,7 @@ class SeedResult:
     encounters: int
     participations: int
     password: str
+    notes: list[str] = field(default_factory=list)  # what the demo content had to leave out
 
 
 def _school_slug(index: int) -> str:
@@ -168,6 +170,7 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
     lead_id = db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
 
     _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
+    result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
 
 
 def _school_days(start: date, end: date) -> list[date]:

@@ -60,8 +60,12 @@ class PlanItem(SchoolOwned, db.Model):
     plan_id: Mapped[int] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"),
                                          index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The heading the item sits under in the school's own document ("Community outreach").
+    section: Mapped[str] = mapped_column(String(200), default="")
     benchmark: Mapped[int | None] = mapped_column(Integer)
     aim: Mapped[str] = mapped_column(Text, default="")
+    # Where the school is now (a benchmark-by-benchmark plan's "Current provision").
+    current_provision: Mapped[str] = mapped_column(Text, default="")
     actions: Mapped[str] = mapped_column(Text, default="")
     # A staff user, or free text for people without an account ("Enterprise Adviser").
     lead_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),

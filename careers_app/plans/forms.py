@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, StringField,
+from wtforms import (DateField, HiddenField, RadioField, SelectField, StringField,
                      TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..domain.benchmarks import BENCHMARKS, EncounterKind
 from ..domain.dates import today_london
 from ..domain.plan_dates import MoneyError, parse_pounds
+from ..domain.plan_columns import FIELDS as PLAN_FIELDS
 from ..encounters.forms import KIND_CHOICES
 from ..forms import MultiCheckboxField, options
 from ..models.plans import RAG_LABELS
@@ -35,8 +38,14 @@ class PlanForm(FlaskForm):
 
 class ItemForm(FlaskForm):
     benchmark = SelectField("Gatsby Benchmark", choices=BENCHMARK_CHOICES, default="")
+    section = StringField("Section", validators=[Optional(), Length(max=200)],
+                          description='The heading it sits under in your plan, for example '
+                                      '"Community outreach". Optional.')
     aim = TextAreaField("Aim", validators=[Optional(), Length(max=5000)],
                         description="What this part of the plan is for.")
+    current_provision = TextAreaField("Current provision",
+                                      validators=[Optional(), Length(max=5000)],
+                                      description="Where the school is now. Optional.")
     actions = TextAreaField("Actions", validators=[Optional(), Length(max=10000)],
                             description="One action a line.")
     lead_user_id = SelectField("Lead (member of staff)", coerce=int, validate_choice=False)
@@ -82,14 +91,16 @@ class MilestoneForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    title = StringField("Plan title", validators=[DataRequired("Give the plan a title."),
-                                                  Length(max=200)])
+    title = StringField("Plan title", validators=[Optional(), Length(max=200)],
+                        description="Leave blank to take the title from the document.")
     period = StringField("Period", validators=[Optional(), Length(max=40)],
                          description='For example "2025-2027".')
-    file = FileField("CSV file", description="Columns: Aim/Benchmark, Lead, Actions, Resources, "
-                     "Milestone date, Milestone, Success criteria (Cost is optional).")
+    file = FileField("Word or CSV file", description="A Word document (.docx) with the plan "
+                     "as a table, or the table saved as CSV.")
+    pasted = TextAreaField("Or paste the table", validators=[Optional()],
+                           description="Copy the whole table in Word or Excel, headings "
+                                       "included, and paste it here.")
     csv_text = HiddenField()
-    confirm = BooleanField("Import this plan")
 
 
 class EventForm(FlaskForm):
@@ -107,3 +118,23 @@ class EventForm(FlaskForm):
                            description='For example "Sports hall".')
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
     invited_groups = MultiCheckboxField("Invited groups", validate_choice=False)
+
+
+def column_form(headers: list[str], mapping: dict[str, int], formdata=None) -> FlaskForm:
+    """One select per column of the table: which part of the plan it holds, or "Ignore".
+    Part of the import form (whose CSRF token covers it)."""
+    choices = options([("", "Ignore this column")] + list(PLAN_FIELDS.items()))
+    by_index = {index: name for name, index in mapping.items()}
+
+    class ColumnForm(FlaskForm):
+        class Meta:
+            csrf = False
+
+    for index, header in enumerate(headers):
+        heading = " ".join(re.sub(r"<[^>]*>", " ", header).split()) or "(no heading)"
+        if len(heading) > 80:
+            heading = heading[:79].rstrip() + "…"
+        setattr(ColumnForm, f"col_{index}", SelectField(
+            f"Column {index + 1}: “{heading}”", choices=choices,
+            default=by_index.get(index, "")))
+    return ColumnForm(formdata=formdata) if formdata is not None else ColumnForm(formdata=None)

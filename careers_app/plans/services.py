@@ -156,6 +156,8 @@ class ItemDetails:
     cost_pence: int | None = None
     success_criteria: str = ""
     outcomes: str = ""
+    section: str = ""
+    current_provision: str = ""
 
 
 @dataclass
@@ -218,6 +220,8 @@ def _apply_item(item: PlanItem, details: ItemDetails) -> None:
     item.cost_pence = details.cost_pence
     item.success_criteria = _clean(details.success_criteria)
     item.outcomes = _clean(details.outcomes)
+    item.section = _one_line(details.section)[:200]
+    item.current_provision = _clean(details.current_provision)
 
 
 def add_item(plan: ActionPlan, details: ItemDetails) -> PlanItem:

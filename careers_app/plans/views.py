@@ -146,7 +146,8 @@ def _item_details(form: ItemForm) -> services.ItemDetails:
         aim=form.aim.data or "", actions=form.actions.data or "",
         lead_user_id=form.lead_user_id.data or None, lead_name=form.lead_name.data or "",
         resources=form.resources.data or "", cost_pence=getattr(form, "cost_pence", None),
-        success_criteria=form.success_criteria.data or "", outcomes=form.outcomes.data or "")
+        success_criteria=form.success_criteria.data or "", outcomes=form.outcomes.data or "",
+        section=form.section.data or "", current_provision=form.current_provision.data or "")
 
 
 def _item_page(item, status: int = 200):

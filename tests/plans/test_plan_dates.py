@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from careers_app.domain.plan_dates import (DateCellError, MoneyError, format_pounds,
-                                           parse_date_cell, parse_pounds, split_benchmark)
+from careers_app.domain.plan_dates import (DateCellError, ImpossibleDateError, MoneyError,
+                                           NoDateError, format_pounds, parse_date_cell,
+                                           parse_pounds, shift_years, split_benchmark)
 
 
 @pytest.mark.parametrize("cell, day, month_only, rest", [
@@ -36,21 +37,71 @@ def test_dates_that_parse(cell, day, month_only, rest):
                            else "exact date")
 
 
+# Every way the seed plans write a milestone date (issue 13), with how it is read.
+@pytest.mark.parametrize("cell, day, rule, rest, ongoing", [
+    ("November 2022 - Careers Focus Day 1 (Years 7,8,9)", date(2022, 11, 1),
+     "month only: taken as the first of the month", "Careers Focus Day 1 (Years 7,8,9)", False),
+    ("Feb 2023", date(2023, 2, 1), "month only: taken as the first of the month", "", False),
+    ("Sept 2019 and ongoing", date(2019, 9, 1), "month only: taken as the first of the month",
+     "", True),
+    ("Sept 2019 ongoing", date(2019, 9, 1), "month only: taken as the first of the month", "",
+     True),
+    ("by April 2023", date(2023, 4, 1), "month only: taken as the first of the month", "", False),
+    ("By 3 March 2026", date(2026, 3, 3), "exact date", "", False),
+    ("Summer 2023", date(2023, 6, 1), "Summer term: taken as 1 June", "", False),
+    ("summer term 2023", date(2023, 6, 1), "Summer term: taken as 1 June", "", False),
+    ("Spring term 2024", date(2024, 3, 1), "Spring term: taken as 1 March", "", False),
+    ("Autumn 2022", date(2022, 9, 1), "Autumn term: taken as 1 September", "", False),
+    ("Winter 2022", date(2022, 12, 1), "Winter term: taken as 1 December", "", False),
+    ("Outreach delivered by Summer 2023", date(2023, 6, 1), "Summer term: taken as 1 June",
+     "Outreach delivered by Summer 2023", False),
+    ("December 2022 for roadmap work", date(2022, 12, 1),
+     "month only: taken as the first of the month", "December 2022 for roadmap work", False),
+    ("Careers event and other STEM events in the calendar by December 2022", date(2022, 12, 1),
+     "month only: taken as the first of the month",
+     "Careers event and other STEM events in the calendar by December 2022", False),
+    # The leftmost date wins, whatever its form.
+    ("Summer 2023 - review of the May 2023 work", date(2023, 6, 1),
+     "Summer term: taken as 1 June", "review of the May 2023 work", False),
+])
+def test_the_forms_plans_are_written_in(cell, day, rule, rest, ongoing):
+    parsed = parse_date_cell(cell)
+    assert (parsed.day, parsed.rule, parsed.rest, parsed.ongoing) == (day, rule, rest, ongoing)
+    assert parsed.month_only is (rule != "exact date")
+
+
 @pytest.mark.parametrize("cell", ["", "   ", None, "Ongoing", "ongoing.", "TBC", "n/a", "-"])
 def test_cells_meaning_no_milestone(cell):
     assert parse_date_cell(cell) is None
 
 
-@pytest.mark.parametrize("cell, message", [
-    ("Summer 2023", "no date we can read"),
-    ("31/02/2026", "not a real date"),
-    ("30 February 2024", "not a real date"),
-    ("Sept 1899", "outside"),
-    ("Careers fair", "no date we can read"),
+@pytest.mark.parametrize("cell, message, kind", [
+    # "Summer 2023" was an error before terms were read (see the table above).
+    ("Whenever 2023", "no date we can read", NoDateError),
+    ("31/02/2026", "not a real date", ImpossibleDateError),
+    ("30 February 2024", "not a real date", ImpossibleDateError),
+    ("Sept 1899", "outside", ImpossibleDateError),
+    ("Careers fair", "no date we can read", NoDateError),
+    ("ongoing for meetings", "no date we can read", NoDateError),
 ])
-def test_cells_that_are_errors(cell, message):
-    with pytest.raises(DateCellError, match=message):
+def test_cells_that_are_errors(cell, message, kind):
+    with pytest.raises(DateCellError, match=message) as raised:
         parse_date_cell(cell)
+    assert isinstance(raised.value, kind)
+
+
+@pytest.mark.parametrize("text, years, moved", [
+    ("Action Plan 2022-2024", 4, "Action Plan 2026-2028"),
+    ("work-shadowing days in 2019-20.", 7, "work-shadowing days in 2026-27."),
+    ("NEET for 2022 - 2023", 4, "NEET for 2026 - 2027"),
+    ("November 2022 - Careers Focus Day 1", 4, "November 2026 - Careers Focus Day 1"),
+    ("03/03/2026", 1, "03/03/2027"),
+    ("costs £2000, £2,000 and £25,000 (Years 7,8,9)", 5,
+     "costs £2000, £2,000 and £25,000 (Years 7,8,9)"),
+    ("12020 pupils", 1, "12020 pupils"),
+])
+def test_shift_years(text, years, moved):
+    assert shift_years(text, years) == moved
 
 
 @pytest.mark.parametrize("text, pence", [("", None), ("250", 25000), ("£1,250.50", 125050),
