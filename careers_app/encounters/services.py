@@ -8,7 +8,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..database import contains_pattern, write_transaction
-from ..domain.academic import academic_year_of
+from ..domain.academic import academic_year_of, cohort_for
 from ..domain.benchmarks import (ENCOUNTER_KINDS, EncounterKind, OrganisationKind,
                                  clean_benchmarks, default_benchmarks)
 from ..extensions import db
@@ -216,7 +216,7 @@ def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
         query = query.where(exists(
             select(Participation.id).join(Pupil, Pupil.id == Participation.pupil_id)
             .where(Participation.encounter_id == Encounter.id,
-                   Pupil.cohort == Encounter.academic_year - (filters.year_group - 7))))
+                   Pupil.cohort == cohort_for(filters.year_group, Encounter.academic_year))))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.execute(query.add_columns(count)
                               .order_by(Encounter.date.desc(), Encounter.id.desc())
