@@ -7,16 +7,19 @@ cost honest.
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import func, select
+
 from careers_app.domain.academic import academic_year_of, cohort_for
 from careers_app.domain.benchmarks import EncounterKind, OrganisationKind
 from careers_app.domain.dates import today_london
 from careers_app.domain.upn import make_upn
 from careers_app.extensions import db
-from careers_app.models import Pupil, Role
+from careers_app.models import AuditLog, Participation, Pupil, Role
 
 _serial = itertools.count(1)
 
@@ -109,3 +112,65 @@ def test_pupil_list_does_not_query_per_pupil(app, client, lead, school, count_st
         counts.append(statements_for(client, count_statements, "/pupils/"))
     assert counts[0] == counts[1], f"/pupils/: {counts} statements for 10 and 50 pupils"
     assert counts[1] <= 8
+
+
+def _quick_log(client, count_statements, pupil_ids, organisation=""):
+    """Post the quick log for these pupils; the response and the POST's statements."""
+    html = client.get("/encounters/new").get_data(as_text=True)
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', html).group(1)
+    with count_statements() as statements:
+        response = client.post("/encounters/new", data={
+            "kind": "employer_talk", "title": "NHS careers talk",
+            "date": today_london().isoformat(), "organisation": organisation,
+            "organisation_kind": "", "group": "", "meaningful": "y", "notes": "",
+            "submission_key": key, "pupil_ids": [str(i) for i in pupil_ids]})
+    return response, statements
+
+
+@pytest.mark.parametrize("organisation", ["", "Northfield NHS Trust"])
+def test_quick_log_writes_in_a_fixed_number_of_statements(app, client, tutor, school,
+                                                          count_statements, organisation):
+    """30 or 300 pupils: one SELECT of their ids, one multi-row INSERT, one audit entry for
+    the participations, and no reading back after the commit."""
+    client.login("tutor")
+    counts = []
+    for size in (30, 300):
+        ids = add_pupils(app, school.id, size, year=10, tutor_group="10A")
+        # A new organisation each time (its SELECT and INSERT), when one is named.
+        name = f"{organisation} {size}" if organisation else ""
+        response, statements = _quick_log(client, count_statements, ids, name)
+        assert response.status_code == 303
+        counts.append(len(statements))
+        assert len(statements.matching("INSERT INTO participation")) == 1, statements.text()
+        assert len(statements.matching("FROM pupil")) == 1, statements.text()
+        assert not [s for s in statements.matching("FROM user")[1:]], statements.text()
+        with app.app_context():
+            encounter_id = int(response.headers["Location"].split("/")[-2])
+            written = db.session.scalar(select(func.count()).select_from(Participation).where(
+                Participation.encounter_id == encounter_id))
+            entry = db.session.scalar(select(AuditLog).where(
+                AuditLog.action == "create", AuditLog.entity == "participation")
+                .order_by(AuditLog.id.desc()))
+        assert written == size
+        assert entry.detail.startswith(f"{size} rows: ") and entry.username == "tutor"
+        assert entry.school_id == school.id
+    assert counts[0] == counts[1], f"quick log: {counts} statements for 30 and 300 pupils"
+    assert counts[1] <= 15
+
+
+def test_quick_log_chunks_very_large_groups(app, client, tutor, school, count_statements,
+                                            monkeypatch):
+    """Above ROWS_PER_INSERT pupils the rows go in several INSERTs, all in one transaction."""
+    from careers_app.encounters import services
+
+    monkeypatch.setattr(services, "ROWS_PER_INSERT", 7)
+    ids = add_pupils(app, school.id, 20, year=10, tutor_group="10A")
+    client.login("tutor")
+    response, statements = _quick_log(client, count_statements, ids)
+    assert response.status_code == 303
+    assert len(statements.matching("INSERT INTO participation")) == 3
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Participation)) == 20
+        entries = db.session.scalars(select(AuditLog).where(
+            AuditLog.entity == "participation")).all()
+    assert len(entries) == 1 and entries[0].detail.startswith("20 rows: ")
