@@ -82,13 +82,23 @@ def _after_flush(session, _context) -> None:
             grouped[(action, table, state.dict.get("school_id"))].append(
                 ",".join(str(part) for part in key))
     for (action, table, school_id), ids in grouped.items():
-        fields = {"entity": table,
-                  "entity_id": ids[0] if len(ids) == 1 else "",
-                  "detail": "" if len(ids) == 1 else f"{len(ids)} rows: " + " ".join(ids[:MAX_IDS])
-                  + (" ..." if len(ids) > MAX_IDS else "")}
-        if school_id is not None:
-            fields["school_id"] = school_id
-        session.add(_entry(action, **fields))
+        session.add(_rows_entry(action, table, ids, school_id))
+
+
+def _rows_entry(action: str, table: str, ids: list[str], school_id: int | None) -> AuditLog:
+    fields = {"entity": table,
+              "entity_id": ids[0] if len(ids) == 1 else "",
+              "detail": "" if len(ids) == 1 else f"{len(ids)} rows: " + " ".join(ids[:MAX_IDS])
+              + (" ..." if len(ids) > MAX_IDS else "")}
+    if school_id is not None:
+        fields["school_id"] = school_id
+    return _entry(action, **fields)
+
+
+def record_rows(action: str, table: str, ids, school_id: int | None = None) -> None:
+    """The entry the write hook would make, for rows written by a bulk statement (which the
+    hook cannot see): one entry for all of them, in the current transaction."""
+    db.session.add(_rows_entry(action, table, [str(i) for i in ids], school_id))
 
 
 _installed = False

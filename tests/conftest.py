@@ -23,6 +23,8 @@ from careers_app.models import (Encounter, EncounterBenchmark, Organisation, Par
                                 Role, School, User)
 from careers_app.security import hash_password
 
+from .querycount import count_statements  # noqa: F401  (a fixture, for every test)
+
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is deliberately slow
 CSRF_RE = re.compile(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;|"X-CSRFToken": "([^"]+)"')

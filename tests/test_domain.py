@@ -148,3 +148,30 @@ def test_upn_wrong_check_letter():
     upn = make_upn(886, 4321, 20, 7)
     wrong = ("B" if upn[0] != "B" else "C") + upn[1:]
     assert "check letter" in upn_problem(wrong)
+
+
+FILE_READERS = {"docx"}
+
+
+def test_domain_imports_neither_flask_nor_sqlalchemy():
+    """domain/ is plain Python: its modules import only the standard library, each other and
+    file-format readers that know nothing of the web or the database (python-docx)."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    import careers_app.domain
+
+    folder = Path(careers_app.domain.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level <= 1, f"{path.name} imports from outside domain/"
+                names = [] if node.level else [node.module or ""]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                assert top in sys.stdlib_module_names or top in FILE_READERS, f"{path.name}: {name}"

@@ -6,6 +6,7 @@ will be) in Year 7, so their year group follows from the date and never goes sta
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 FIRST_YEAR_GROUP = 7
@@ -60,3 +61,11 @@ def key_stage(year: int) -> int | None:
     if 12 <= year <= 13:
         return 5
     return None
+
+
+def natural_sort(names: Iterable[str]) -> list[str]:
+    """Tutor groups in school order: 7A, 7B, ... 10A, ... 13B (names without a number last)."""
+    def key(name: str):
+        digits = "".join(ch for ch in name if ch.isdigit())
+        return (int(digits) if digits else 99, name)
+    return sorted(names, key=key)

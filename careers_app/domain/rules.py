@@ -346,6 +346,32 @@ def percentage(met: int, total: int) -> int | None:
 BANDS = ((90, "high", "Strong"), (70, "good", "Good"), (40, "mid", "Patchy"), (0, "low", "Low"))
 
 
+@dataclass(frozen=True)
+class BandKey:
+    """One line of the dashboard's colour key: "Good: 70-89%"."""
+
+    css: str
+    word: str
+    scale: str
+
+
+def _band_legend() -> tuple[BandKey, ...]:
+    keys, ceiling = [], None
+    for floor, css, word in BANDS:
+        if ceiling is None:
+            scale = f"{floor}% or more"
+        elif floor == 0:
+            scale = f"under {ceiling}%"
+        else:
+            scale = f"{floor}-{ceiling - 1}%"
+        keys.append(BandKey(css, word, scale))
+        ceiling = floor
+    return tuple(keys)
+
+
+BAND_LEGEND = _band_legend()  # strongest first, read from BANDS so the key never drifts
+
+
 def band(percent: int | None) -> tuple[str, str]:
     """(css class, word) for a percentage, so the scale reads without colour too."""
     if percent is None:

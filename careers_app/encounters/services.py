@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import audit_trail
 from ..database import contains_pattern, write_transaction
-from ..domain.academic import academic_year_of
+from ..domain.academic import academic_year_of, cohort_for
 from ..domain.benchmarks import (ENCOUNTER_KINDS, EncounterKind, OrganisationKind,
                                  clean_benchmarks, default_benchmarks)
 from ..extensions import db
@@ -43,13 +44,16 @@ class EncounterDetails:
 
 @dataclass
 class LogResult:
-    encounter: Encounter
+    encounter_id: int
     created: bool
 
 
-def check_pupils(school_id: int, pupil_ids: list[int],
-                 kind: EncounterKind | None = None) -> list[Pupil]:
-    """The ticked pupils, or an EncounterInputError naming what is wrong."""
+# Participations go in with one multi-row INSERT per this many pupils: 5 bound parameters a
+# row, well inside SQLite's 32,766 and PostgreSQL's 65,535 parameters a statement.
+ROWS_PER_INSERT = 1000
+
+
+def _wanted(pupil_ids: list[int], kind: EncounterKind | None) -> set[int]:
     wanted = set(pupil_ids)
     if not wanted:
         raise EncounterInputError("pupil_ids", "Tick at least one pupil who took part.")
@@ -57,13 +61,47 @@ def check_pupils(school_id: int, pupil_ids: list[int],
         raise EncounterInputError(
             "pupil_ids", "A guidance interview is with one pupil. Record it from the pupil's "
             "page with “Record guidance”, so the adviser and agreed actions are kept.")
-    pupils = pupils_by_ids(school_id, wanted)
-    missing = len(wanted) - len(pupils)
+    return wanted
+
+
+def _refuse_missing(missing: int) -> None:
     if missing:
         noun = "pupil is" if missing == 1 else "pupils are"
         raise EncounterInputError(
             "pupil_ids", f"{missing} ticked {noun} not on this school's roll. Reload the list.")
+
+
+def check_pupils(school_id: int, pupil_ids: list[int],
+                 kind: EncounterKind | None = None) -> list[Pupil]:
+    """The ticked pupils, or an EncounterInputError naming what is wrong."""
+    wanted = _wanted(pupil_ids, kind)
+    pupils = pupils_by_ids(school_id, wanted)
+    _refuse_missing(len(wanted) - len(pupils))
     return pupils
+
+
+def check_pupil_ids(school_id: int, pupil_ids: list[int],
+                    kind: EncounterKind | None = None) -> list[int]:
+    """The ticked pupils' ids, sorted, checked against the roll with one SELECT of ids; or
+    an EncounterInputError naming what is wrong."""
+    wanted = _wanted(pupil_ids, kind)
+    found = db.session.scalars(select(Pupil.id).where(Pupil.school_id == school_id,
+                                                      Pupil.id.in_(wanted))).all()
+    _refuse_missing(len(wanted) - len(found))
+    return sorted(found)
+
+
+def _add_participations(school_id: int, encounter_id: int, pupil_ids: list[int]) -> None:
+    """One multi-row INSERT (per ROWS_PER_INSERT pupils) and one audit entry for them all:
+    the ORM would send one INSERT per pupil, and its write hook never sees a bulk insert."""
+    table = Participation.__table__
+    created: list[int] = []
+    for start in range(0, len(pupil_ids), ROWS_PER_INSERT):
+        rows = [{"school_id": school_id, "encounter_id": encounter_id, "pupil_id": pupil_id,
+                 "reflection": "", "agreed_actions": ""}
+                for pupil_id in pupil_ids[start:start + ROWS_PER_INSERT]]
+        created += db.session.scalars(insert(table).values(rows).returning(table.c.id)).all()
+    audit_trail.record_rows("create", "participation", sorted(created), school_id)
 
 
 def find_or_create_organisation(school_id: int, name: str,
@@ -98,9 +136,9 @@ def _apply_details(encounter: Encounter, school_id: int, details: EncounterDetai
     encounter.benchmark_rows = [current.get(n) or EncounterBenchmark(benchmark=n) for n in numbers]
 
 
-def _by_submission_key(school_id: int, key: str) -> Encounter | None:
-    return db.session.scalar(select(Encounter).where(Encounter.school_id == school_id,
-                                                     Encounter.submission_key == key))
+def _id_by_submission_key(school_id: int, key: str) -> int | None:
+    return db.session.scalar(select(Encounter.id).where(Encounter.school_id == school_id,
+                                                        Encounter.submission_key == key))
 
 
 def log_encounter_for_group(*, school_id: int, user: User, details: EncounterDetails,
@@ -108,23 +146,27 @@ def log_encounter_for_group(*, school_id: int, user: User, details: EncounterDet
     """Write an encounter and all its participations in one transaction.
 
     A second submit of the same form (same `submission_key`) returns the first encounter
-    instead of writing another.
+    instead of writing another. A fixed number of statements whatever the group size: the
+    pupils are checked with one SELECT of ids and written with one multi-row INSERT, and
+    nothing is read back after the commit.
     """
     key = (submission_key or "").strip()[:64] or None
+    user_id = user.id  # read now: the transaction's commits expire the loaded user
     try:
         with write_transaction():
-            if key and (existing := _by_submission_key(school_id, key)):
+            if key and (existing := _id_by_submission_key(school_id, key)) is not None:
                 return LogResult(existing, created=False)
-            pupils = check_pupils(school_id, pupil_ids, details.kind)
-            encounter = Encounter(school_id=school_id, created_by_id=user.id, submission_key=key)
+            ids = check_pupil_ids(school_id, pupil_ids, details.kind)
+            encounter = Encounter(school_id=school_id, created_by_id=user_id, submission_key=key)
             _apply_details(encounter, school_id, details)
-            encounter.participations = [Participation(school_id=school_id, pupil_id=p.id)
-                                        for p in pupils]
             db.session.add(encounter)
-        return LogResult(encounter, created=True)
+            db.session.flush()
+            encounter_id = encounter.id
+            _add_participations(school_id, encounter_id, ids)
+        return LogResult(encounter_id, created=True)
     except IntegrityError:
         # A concurrent double submit won the race: show the encounter it wrote.
-        existing = _by_submission_key(school_id, key) if key else None
+        existing = _id_by_submission_key(school_id, key) if key else None
         if existing is None:
             raise
         return LogResult(existing, created=False)
@@ -134,9 +176,8 @@ def update_encounter(encounter: Encounter, details: EncounterDetails, pupil_ids:
     """Change an encounter's details and participants in one transaction."""
     school_id = encounter.school_id
     with write_transaction():
-        pupils = check_pupils(school_id, pupil_ids, details.kind)
+        keep = set(check_pupil_ids(school_id, pupil_ids, details.kind))
         _apply_details(encounter, school_id, details)
-        keep = {p.id for p in pupils}
         current = {part.pupil_id: part for part in encounter.participations}
         encounter.participations = (
             [part for pid, part in current.items() if pid in keep]
@@ -216,7 +257,7 @@ def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
         query = query.where(exists(
             select(Participation.id).join(Pupil, Pupil.id == Participation.pupil_id)
             .where(Participation.encounter_id == Encounter.id,
-                   Pupil.cohort == Encounter.academic_year - (filters.year_group - 7))))
+                   Pupil.cohort == cohort_for(filters.year_group, Encounter.academic_year))))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.execute(query.add_columns(count)
                               .order_by(Encounter.date.desc(), Encounter.id.desc())

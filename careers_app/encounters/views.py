@@ -107,7 +107,7 @@ def new():
             pupil_ids=pupil_ids, submission_key=form.submission_key.data)
     except services.EncounterInputError as error:
         return _invalid(form, pupil_error=error.message)
-    return redirect_after_write(url_for("encounters.logged", encounter_id=result.encounter.id))
+    return redirect_after_write(url_for("encounters.logged", encounter_id=result.encounter_id))
 
 
 @bp.get("/pupil-checklist")

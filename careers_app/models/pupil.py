@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.academic import year_group
+from ..domain.pupil_flags import has_send
 from ..extensions import db
 from .base import SchoolOwned
 
@@ -49,7 +50,7 @@ class Pupil(SchoolOwned, db.Model):
 
     @property
     def has_send(self) -> bool:
-        return self.send_status in ("K", "E")
+        return has_send(self.send_status)
 
     def year_group_in(self, academic_year: int) -> int:
         return year_group(self.cohort, academic_year)

@@ -9,7 +9,7 @@ from itertools import groupby
 from sqlalchemy import Select, func, or_, select
 
 from ..database import contains_pattern, write_transaction
-from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for
+from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for, natural_sort, year_group
 from ..domain.benchmarks import EncounterKind
 from ..domain.dates import today_london
 from ..extensions import db
@@ -67,16 +67,9 @@ def group_options(school_id: int, on: date | None = None) -> list[PupilGroup]:
         select(roll.c.tutor_group).where(roll.c.tutor_group.is_not(None))
         .distinct().order_by(roll.c.tutor_group)).all()
     cohorts = db.session.scalars(select(roll.c.cohort).distinct()).all()
-    years = sorted(academic_year - c + 7 for c in cohorts)
-    return ([PupilGroup("tutor", tg) for tg in _natural_sort(tutor_groups)]
+    years = sorted(year_group(c, academic_year) for c in cohorts)
+    return ([PupilGroup("tutor", tg) for tg in natural_sort(tutor_groups)]
             + [PupilGroup("year", str(y)) for y in years])
-
-
-def _natural_sort(names: Iterable[str]) -> list[str]:
-    def key(name: str):
-        digits = "".join(ch for ch in name if ch.isdigit())
-        return (int(digits) if digits else 99, name)
-    return sorted(names, key=key)
 
 
 def pupils_in_group(school_id: int, group: PupilGroup, on: date | None = None) -> list[Pupil]:

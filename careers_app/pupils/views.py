@@ -5,6 +5,7 @@ from .. import audit_trail
 from ..domain.academic import YEAR_GROUPS, academic_year_of
 from ..domain.dates import today_london
 from ..domain.destinations import YEARS_AFTER
+from ..domain.progress import has_left
 from ..forms import options, valid_or_400
 from ..roster import services as roster_services
 from ..security import admin_required, require_staff
@@ -38,13 +39,17 @@ def index():
     valid_or_400(form)
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     pupils, total = services.search_pupils(school_id, _filters(form), page=page)
+    today = today_london()
+    response = render("pupils/index.html", fragment="results", form=form, pupils=pupils,
+                      total=total, page=page, page_size=services.PAGE_SIZE,
+                      left_ids={p.id for p in pupils if has_left(p.left_on, today)},
+                      academic_year=academic_year_of(today))
     if pupils:
+        # Once the page is rendered: this write's commit expires the pupils, and reading
+        # them again would cost a query per pupil.
         audit_trail.record_now("view_sensitive", entity="pupil",
                                detail=f"pupil list with flags: {len(pupils)} pupils")
-    today = today_london()
-    return render("pupils/index.html", fragment="results", form=form, pupils=pupils, total=total,
-                  page=page, page_size=services.PAGE_SIZE, today=today,
-                  academic_year=academic_year_of(today))
+    return response
 
 
 def _pupil_or_404(pupil_id: int):

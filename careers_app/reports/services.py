@@ -3,12 +3,13 @@
 Every report is a fixed number of queries whatever the number of pupils: one for the roll,
 one aggregate that counts, per pupil and per rule, what the rule counts (conditional
 COUNTs generated from the rule data in domain.rules), and one per-year-group aggregate for the
-"offered to the year group" rules. Python then only compares counts with thresholds.
+"offered to the year group" rules. This module only reads: the rows go to domain.progress,
+which compares counts with thresholds and builds every figure the pages show.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, distinct, extract, false, func, or_, select
@@ -16,85 +17,19 @@ from sqlalchemy.sql import ColumnElement
 
 from ..database import write_transaction
 from ..domain.academic import (YEAR_GROUPS, academic_year_bounds, academic_year_of, cohort_for,
-                               year_group)
+                               natural_sort, year_group)
 from ..domain.benchmarks import OrganisationKind
-from ..domain.pupil_flags import send_label
+from ..domain.progress import (PAL_YEAR_GROUPS, Filters, Gap, Matrix, PalPhase, PupilProgress,
+                               add_pupil_counts, add_year_group_counts, build_matrix,
+                               encounter_facts, gap_rows, measured_rules, own_results, pal_phases)
 from ..domain.rules import (KEY_STAGE_START, PAL_RULES, RULES, EncounterFact, Measure, PupilFact,
-                            Rule, RuleResult, RuleSettings, Scope, Window, applies, as_of_day,
-                            evaluate, is_met, percentage, settings_from, settings_to)
+                            Rule, RuleResult, RuleSettings, Scope, Window, as_of_day, settings_from,
+                            settings_to)
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil, School
 
 
 # The roll ------------------------------------------------------------------------------------
-
-@dataclass
-class PupilProgress:
-    """One pupil on roll in the report's year, with the count for every rule."""
-
-    id: int
-    upn: str
-    name: str
-    sort_name: str
-    cohort: int
-    year_group: int
-    tutor_group: str | None
-    send_status: str
-    disadvantaged: bool
-    looked_after: bool
-    considering_he: bool
-    joined_on: date | None
-    left_on: date | None
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def fact(self) -> PupilFact:
-        return PupilFact(self.cohort, self.joined_on, self.left_on, self.considering_he)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Dashboard filters. Empty strings mean "everyone"."""
-
-    tutor_group: str = ""
-    send: str = ""  # "", "any", "none", "K", "E"
-    disadvantaged: str = ""  # "", "yes", "no"
-    looked_after: str = ""  # "", "yes", "no"
-
-    @property
-    def active(self) -> bool:
-        return any((self.tutor_group, self.send, self.disadvantaged, self.looked_after))
-
-    def matches(self, pupil: PupilProgress) -> bool:
-        if self.tutor_group and pupil.tutor_group != self.tutor_group:
-            return False
-        if self.send == "any" and pupil.send_status not in ("K", "E"):
-            return False
-        if self.send == "none" and pupil.send_status in ("K", "E"):
-            return False
-        if self.send in ("K", "E") and pupil.send_status != self.send:
-            return False
-        for wanted, value in ((self.disadvantaged, pupil.disadvantaged),
-                              (self.looked_after, pupil.looked_after)):
-            if wanted and (wanted == "yes") != value:
-                return False
-        return True
-
-    def describe(self) -> str:
-        parts = []
-        if self.tutor_group:
-            parts.append(f"tutor group {self.tutor_group}")
-        parts.append({"any": "SEND (K or E)", "none": "no SEND"}.get(self.send)
-                     or (send_label(self.send) if self.send else ""))
-        parts.append({"yes": "disadvantaged", "no": "not disadvantaged"}.get(self.disadvantaged, ""))
-        parts.append({"yes": "looked after", "no": "not looked after"}.get(self.looked_after, ""))
-        return ", ".join(p for p in parts if p) or "everyone"
-
-    def as_args(self) -> dict[str, str]:
-        return {k: v for k, v in (("tutor_group", self.tutor_group), ("send", self.send),
-                                  ("disadvantaged", self.disadvantaged),
-                                  ("looked_after", self.looked_after)) if v}
-
 
 def _roll_conditions(school_id: int, academic_year: int, as_of: date,
                      cohorts: Sequence[int]) -> list[ColumnElement]:
@@ -232,109 +167,24 @@ def progress(school_id: int, academic_year: int, today: date,
     cohorts = sorted(cohort_for(y, academic_year) for y in year_groups)
     roll, per_pupil, per_cohort, pupil_rules, group_rules = progress_queries(
         school_id, academic_year, as_of, cohorts, settings, rules)
-    pupils = [PupilProgress(
-        id=row.id, upn=row.upn, name=f"{row.preferred_forename or row.legal_forename} {row.surname}",
-        sort_name=f"{row.surname}, {row.preferred_forename or row.legal_forename}",
-        cohort=row.cohort, year_group=year_group(row.cohort, academic_year),
-        tutor_group=row.tutor_group, send_status=row.send_status,
-        disadvantaged=row.disadvantaged, looked_after=row.looked_after,
-        considering_he=row.considering_he, joined_on=row.joined_on, left_on=row.left_on,
-        counts={r.key: 0 for r in rules}) for row in db.session.execute(roll)]
-    by_id = {p.id: p for p in pupils}
+    pupils = [PupilProgress.from_roll(row, academic_year, today, rules)
+              for row in db.session.execute(roll)]
     if per_pupil is not None:
-        for row in db.session.execute(per_pupil):
-            pupil = by_id.get(row[0])
-            if pupil is not None:
-                for index, rule in enumerate(pupil_rules, start=1):
-                    pupil.counts[rule.key] = row[index]
+        add_pupil_counts(pupils, db.session.execute(per_pupil), pupil_rules)
     if per_cohort is not None:
-        offered = {row[0]: row for row in db.session.execute(per_cohort)}
-        for pupil in pupils:
-            row = offered.get(pupil.cohort)
-            if row is not None:
-                for index, rule in enumerate(group_rules, start=1):
-                    pupil.counts[rule.key] = row[index]
+        add_year_group_counts(pupils, db.session.execute(per_cohort), group_rules)
     return pupils
 
 
-# The matrix ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Cell:
-    met: int
-    total: int
-
-    @property
-    def percent(self) -> int | None:
-        return percentage(self.met, self.total)
-
-
-@dataclass
-class Matrix:
-    academic_year: int
-    as_of: date
-    rules: tuple[Rule, ...]
-    cells: dict[tuple[str, int], Cell]  # (rule key, year group) -> whole cohort
-    filtered: dict[tuple[str, int], Cell] | None  # the same for the filtered pupils
-    on_roll: dict[int, int]  # year group -> pupils on roll
-    settings: RuleSettings
-    tutor_groups: list[str] = field(default_factory=list)
-
-    def cell(self, rule: Rule, year: int) -> Cell | None:
-        return self.cells.get((rule.key, year))
-
-    def filtered_cell(self, rule: Rule, year: int) -> Cell | None:
-        return self.filtered.get((rule.key, year)) if self.filtered is not None else None
-
-
-def tally(pupils: Iterable[PupilProgress], academic_year: int, settings: RuleSettings,
-          rules: Sequence[Rule] = RULES) -> dict[tuple[str, int], Cell]:
-    """(rule, year group) -> how many of the pupils it measures have met it.
-
-    Same answer as calling `applies` and `is_met` per pupil and rule; the rules and
-    thresholds for each year group are worked out once, as this loop runs for every pupil."""
-    plan = {year: [(rule.key, settings.threshold(rule), rule.only_considering_he)
-                   for rule in rules if year in rule.year_groups] for year in YEAR_GROUPS}
-    counts: dict[tuple[str, int], list[int]] = {}
-    for pupil in pupils:
-        year = pupil.year_group
-        for key, needed, he_only in plan.get(year, ()):
-            if he_only and not pupil.considering_he:
-                continue
-            entry = counts.get((key, year))
-            if entry is None:
-                entry = counts[(key, year)] = [0, 0]
-            entry[1] += 1
-            if pupil.counts[key] >= needed:
-                entry[0] += 1
-    cells = {key: Cell(met, total) for key, (met, total) in counts.items()}
-    for rule in rules:  # a measured year group with nobody in it still shows 0 / 0
-        for year in rule.year_groups:
-            cells.setdefault((rule.key, year), Cell(0, 0))
-    return cells
-
+# The matrix, gap lists and the PAL report ------------------------------------------------------
 
 def benchmark_matrix(school_id: int, academic_year: int, today: date,
                      filters: Filters = Filters()) -> Matrix:
     """The dashboard: year groups 7-13 by rule, whole cohort and (when filtered) the group."""
     settings = school_settings(school_id)
     pupils = progress(school_id, academic_year, today, settings=settings)
-    filtered = None
-    if filters.active:
-        filtered = tally([p for p in pupils if filters.matches(p)], academic_year, settings)
-    on_roll: dict[int, int] = {}
-    for pupil in pupils:
-        on_roll[pupil.year_group] = on_roll.get(pupil.year_group, 0) + 1
-    return Matrix(academic_year, as_of_day(academic_year, today), RULES,
-                  tally(pupils, academic_year, settings), filtered, on_roll, settings,
-                  natural_sort({p.tutor_group for p in pupils if p.tutor_group}))
-
-
-@dataclass
-class Gap:
-    pupil: PupilProgress
-    count: int
-    needed: int
+    return build_matrix(pupils, academic_year, as_of_day(academic_year, today), settings, filters,
+                        natural_sort({p.tutor_group for p in pupils if p.tutor_group}))
 
 
 def gap_list(school_id: int, rule: Rule, year: int, academic_year: int, today: date,
@@ -343,19 +193,16 @@ def gap_list(school_id: int, rule: Rule, year: int, academic_year: int, today: d
     settings = school_settings(school_id)
     pupils = progress(school_id, academic_year, today, year_groups=[year], settings=settings,
                       rules=[rule])
-    measured = [p for p in pupils if applies(rule, p.fact, academic_year) and filters.matches(p)]
-    needed = settings.threshold(rule)
-    gaps = [Gap(p, p.counts[rule.key], needed) for p in measured
-            if not is_met(rule, p.counts[rule.key], settings)]
-    return gaps, len(measured)
+    return gap_rows(pupils, rule, academic_year, settings, filters)
 
 
-def natural_sort(names: Iterable[str]) -> list[str]:
-    """Tutor groups in school order: 7A, 7B, ... 10A, ... 13B."""
-    def key(name: str):
-        digits = "".join(ch for ch in name if ch.isdigit())
-        return (int(digits) if digits else 99, name)
-    return sorted(names, key=key)
+def pal_report(school_id: int, academic_year: int, today: date,
+               filters: Filters = Filters()) -> list[PalPhase]:
+    """Per Provider Access phase, each pupil's count of providers and who is short."""
+    settings = school_settings(school_id)
+    pupils = progress(school_id, academic_year, today, year_groups=PAL_YEAR_GROUPS,
+                      settings=settings, rules=PAL_RULES)
+    return pal_phases(pupils, academic_year, settings, filters)
 
 
 def tutor_groups(school_id: int, academic_year: int, today: date) -> list[str]:
@@ -367,61 +214,12 @@ def tutor_groups(school_id: int, academic_year: int, today: date) -> list[str]:
                                         Pupil.tutor_group.is_not(None)).distinct()).all())
 
 
-# The PAL report --------------------------------------------------------------------------------
-
-@dataclass
-class PalPhase:
-    rule: Rule
-    rows: list[Gap]  # every pupil measured, shortest first
-    met: int
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def short(self) -> list[Gap]:
-        return [g for g in self.rows if g.count < g.needed]
-
-
-def pal_report(school_id: int, academic_year: int, today: date,
-               filters: Filters = Filters()) -> list[PalPhase]:
-    """Per Provider Access phase, each pupil's count of providers and who is short."""
-    settings = school_settings(school_id)
-    years = sorted({y for rule in PAL_RULES for y in rule.year_groups})
-    pupils = [p for p in progress(school_id, academic_year, today, year_groups=years,
-                                  settings=settings, rules=PAL_RULES) if filters.matches(p)]
-    phases = []
-    for rule in PAL_RULES:
-        needed = settings.threshold(rule)
-        rows = [Gap(p, p.counts[rule.key], needed) for p in pupils
-                if applies(rule, p.fact, academic_year)]
-        rows.sort(key=lambda g: (g.count >= g.needed, g.count, g.pupil.year_group,
-                                 g.pupil.sort_name))
-        phases.append(PalPhase(rule, rows, sum(1 for g in rows if g.count >= g.needed)))
-    return phases
-
-
 # One pupil's own progress ----------------------------------------------------------------------
 
 @dataclass
 class OwnProgress:
     results: list[RuleResult]
     encounters: dict[int, Encounter]  # id -> the encounters that count, for their titles
-
-
-def _facts(rows) -> dict[int, EncounterFact]:
-    facts: dict[int, dict] = {}
-    for row in rows:
-        item = facts.setdefault(row.id, dict(
-            id=row.id, date=row.date, benchmarks=set(), organisation_id=row.organisation_id,
-            organisation_kind=str(row.kind) if row.kind else None, meaningful=row.meaningful,
-            planned=row.planned, deleted=row.deleted_at is not None,
-            adviser_level6=row.adviser_level6))
-        if row.benchmark is not None:
-            item["benchmarks"].add(row.benchmark)
-    return {k: EncounterFact(**{**v, "benchmarks": frozenset(v["benchmarks"])})
-            for k, v in facts.items()}
 
 
 def _fact_query(school_id: int):
@@ -444,18 +242,17 @@ def own_progress(pupil: Pupil, today: date) -> OwnProgress:
     academic_year = academic_year_of(today)
     settings = school_settings(pupil.school_id)
     fact = PupilFact(pupil.cohort, pupil.joined_on, pupil.left_on, pupil.considering_he)
-    rules = [r for r in RULES if applies(r, fact, academic_year)]
-    own = _facts(db.session.execute(
+    rules = measured_rules(fact, academic_year)
+    own = encounter_facts(db.session.execute(
         _fact_query(pupil.school_id).where(Participation.pupil_id == pupil.id)))
     offered: dict[int, EncounterFact] = {}
     if any(r.scope is Scope.YEAR_GROUP for r in rules):
-        offered = _facts(db.session.execute(
+        offered = encounter_facts(db.session.execute(
             _fact_query(pupil.school_id)
             .join(Pupil, Pupil.id == Participation.pupil_id)
             .where(Pupil.cohort == pupil.cohort, Pupil.school_id == pupil.school_id).distinct()))
-    as_of = as_of_day(academic_year, today)
-    results = [evaluate(r, fact, (offered if r.scope is Scope.YEAR_GROUP else own).values(),
-                        academic_year, as_of, settings) for r in rules]
+    results = own_results(rules, fact, own, offered, academic_year,
+                          as_of_day(academic_year, today), settings)
     wanted = {i for r in results for i in r.counted}
     encounters = {e.id: e for e in db.session.scalars(
         select(Encounter).where(Encounter.id.in_(wanted)))} if wanted else {}

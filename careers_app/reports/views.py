@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
-from ..domain.academic import academic_year_label, academic_year_of
+from ..domain.academic import YEAR_GROUPS, academic_year_label, academic_year_of
+from ..domain.academic import year_group as year_group_of
 from ..domain.benchmarks import ORGANISATION_KIND_LABELS, kind_label
 from ..domain.dates import format_date, today_london
-from ..domain.rules import RULES, RULES_BY_KEY, RuleSettings, band
+from ..domain.progress import still_on_roll
+from ..domain.rules import BAND_LEGEND, RULES, RULES_BY_KEY, RuleSettings
 from ..security import admin_required, require_staff
 from ..forms import valid_or_400
 from ..templating import redirect_after_write, render
@@ -48,8 +50,8 @@ def dashboard():
     charts = [bar_chart(rule, {y: matrix.cells[(rule.key, y)] for y in rule.year_groups})
               for rule in matrix.rules]
     return render("reports/benchmarks.html", fragment="results", form=form, matrix=matrix,
-                  filters=filters, charts=charts, year=year, band=band,
-                  year_groups=range(7, 14), args=_args(year, filters))
+                  filters=filters, charts=charts, year=year, legend=BAND_LEGEND,
+                  year_groups=YEAR_GROUPS, args=_args(year, filters))
 
 
 @bp.get("/benchmarks")
@@ -94,12 +96,9 @@ def gaps(rule_key: str, year_group: int):
     form, year, filters, today = _filter_form()
     gap_rows, measured = services.gap_list(current_user.school_id, rule, year_group, year, today,
                                            filters)
-    # Only pupils still on roll can be ticked in the quick log.
-    on_roll_ids = [g.pupil.id for g in gap_rows
-                   if g.pupil.left_on is None or g.pupil.left_on > today]
     return render("reports/gaps.html", fragment="results", form=form, rule=rule,
                   year_group=year_group, year=year, filters=filters, gaps=gap_rows,
-                  measured=measured, on_roll_ids=on_roll_ids, today=today,
+                  measured=measured, on_roll_ids=still_on_roll(gap_rows),
                   args=_args(year, filters))
 
 
@@ -122,7 +121,7 @@ def _pupil_header() -> list[str]:
 def _pupil_row(gap: services.Gap, year: int) -> list:
     pupil = gap.pupil
     return [pupil.upn, pupil.sort_name, pupil.year_group, pupil.tutor_group or "",
-            pupil.send_status if pupil.send_status in ("K", "E") else "",
+            pupil.send_status if pupil.has_send else "",
             "Yes" if pupil.disadvantaged else "", "Yes" if pupil.looked_after else "",
             format_date(pupil.left_on), gap.count, gap.needed]
 
@@ -142,7 +141,7 @@ def pal():
 def pal_csv():
     _form, year, filters, today = _filter_form()
     phases = services.pal_report(current_user.school_id, year, today, filters)
-    rows = ([phase.rule.title, *_pupil_row(g, year), "Met" if g.count >= g.needed else "Short"]
+    rows = ([phase.rule.title, *_pupil_row(g, year), "Met" if g.met else "Short"]
             for phase in phases for g in phase.rows)
     return csv_response(f"provider-access-{academic_year_label(year).replace('/', '-')}.csv",
                         ["Phase", *_pupil_header(), "Status"], rows)
@@ -164,7 +163,7 @@ def encounters_csv():
                    ORGANISATION_KIND_LABELS.get(row.org_kind, "") if row.org_kind else "",
                    " ".join(f"BM{n}" for n in benchmarks), "Yes" if row.meaningful else "No",
                    "Yes" if row.planned else "No", row.upn or "", name,
-                   (year - row.cohort + 7) if row.upn else "", row.tutor_group or ""]
+                   year_group_of(row.cohort, year) if row.upn else "", row.tutor_group or ""]
     return csv_response(f"encounters-{academic_year_label(year).replace('/', '-')}.csv",
                         header, rows())
 
