@@ -1,7 +1,7 @@
 """SQLAlchemy 2 typed models, one module per aggregate. Importing this registers them all."""
 from .calendar import CalendarToken, FeedScope, PlanFeedVersion
 from .encounter import Encounter, EncounterBenchmark, Organisation, Participation
-from .pupil import Pupil
+from .pupil import Pupil, PupilYear
 from .school import School
 from .security import AuditLog, LoginAttempt
 from .user import Role, User
@@ -20,6 +20,7 @@ __all__ = [
     "Organisation",
     "Participation",
     "Pupil",
+    "PupilYear",
     "Role",
     "School",
     "User",

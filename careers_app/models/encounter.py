@@ -118,6 +118,8 @@ class Participation(SchoolOwned, db.Model):
     encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id", ondelete="CASCADE"))
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     reflection: Mapped[str] = mapped_column(Text, default="")
+    # The tutor group the pupil was in on the encounter's date (exports show this, not today's).
+    tutor_group: Mapped[str | None] = mapped_column(String(20))
     # For a guidance interview: the actions agreed with the pupil (shown to them on /me).
     agreed_actions: Mapped[str] = mapped_column(Text, default="")
 

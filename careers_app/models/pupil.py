@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.academic import year_group
@@ -57,3 +57,29 @@ class Pupil(SchoolOwned, db.Model):
 
     def __repr__(self) -> str:
         return f"<Pupil {self.upn}>"
+
+
+class PupilYear(SchoolOwned, db.Model):
+    """A pupil's tutor group and flags as they were in one academic year.
+
+    The row holds the last value imported or edited during that year, so a past year is
+    always reported with that year's values. The columns on `Pupil` are the current values
+    (the newest year's), kept for lists and search.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("pupil_id", "academic_year"),
+        Index("ix_pupil_year_school_year", "school_id", "academic_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"))
+    academic_year: Mapped[int] = mapped_column(Integer)
+    tutor_group: Mapped[str | None] = mapped_column(String(20))
+    send_status: Mapped[str] = mapped_column(String(1), default="N")
+    disadvantaged: Mapped[bool] = mapped_column(Boolean, default=False)
+    looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
+    considering_he: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __repr__(self) -> str:
+        return f"<PupilYear {self.pupil_id} {self.academic_year}>"
