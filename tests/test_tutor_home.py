@@ -20,7 +20,7 @@ def test_a_tutor_lands_on_their_tutor_group(client, tutor, make_pupil, make_enco
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<h1>Tutor group 10A</h1>" in html
-    assert 'href="/encounters/new">Log encounter</a>' in html
+    assert 'href="/encounters/new">Log an encounter</a>' in html
     for pupil in mine:
         assert pupil.surname in html
     assert "Elsewhere" not in html

@@ -7,11 +7,10 @@ from wtforms.validators import Length
 
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
-from ..reports.services import own_progress
 from ..reports.views import dashboard
 from ..extensions import db
 from ..pupils.services import own_participation, pupil_record, save_reflection
-from .services import tutor_group_progress
+from .services import pupil_summary, tutor_group_progress
 from ..security import public
 from ..templating import is_fragment_request, render
 
@@ -38,7 +37,7 @@ def me():
     pupil = current_user.pupil
     today = today_london()
     return render("main/me.html", pupil=pupil, record=pupil_record(pupil),
-                  academic_year=academic_year_of(today), progress=own_progress(pupil, today))
+                  academic_year=academic_year_of(today), summary=pupil_summary(pupil, today))
 
 
 class ReflectionForm(FlaskForm):
