@@ -178,6 +178,8 @@ class CalendarToken(SchoolOwned, db.Model):
     scope: Mapped[str] = mapped_column(String(10))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"),
                                                 index=True)
+    # A milestone link (all, mine, one plan) may carry the planned events too.
+    with_events: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
