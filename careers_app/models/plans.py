@@ -191,7 +191,9 @@ class CalendarToken(SchoolOwned, db.Model):
     def scope_label(self) -> str:
         label = FEED_SCOPE_LABELS[FeedScope(self.scope)]
         if self.scope == FeedScope.PLAN and self.plan is not None:
-            return f"{label}: {self.plan.title}"
+            label = f"{label}: {self.plan.title}"
+        if self.with_events:
+            label += ", with planned events"
         return label
 
 
