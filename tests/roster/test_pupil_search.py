@@ -4,6 +4,8 @@ The folded column is kept up to date on every write: ORM saves, the MIS import's
 INSERT and UPDATE, and the migration fills it for pupils already held."""
 from __future__ import annotations
 
+import re
+
 from markupsafe import escape
 
 import pytest
@@ -104,3 +106,25 @@ def test_the_migration_fills_the_column_for_pupils_already_held(app, app_ctx, sc
         upgrade()
     assert db.session.scalar(select(Pupil.search_text).where(Pupil.upn == "A123456789012")) \
         == "zoe obrien | obrien zoe | a123456789012"
+
+
+# The import preview (issue 13) ----------------------------------------------------------------
+
+def test_the_preview_lists_new_and_updated_before_missing_with_old_and_new_values(
+        app, client, lead, upload, make_pupil):
+    from careers_app.domain.academic import academic_year_of, cohort_for
+    from careers_app.domain.dates import today_london
+    year = academic_year_of(today_london())
+    make_pupil(upn="J886432110001", legal_forename="Zoë", surname="O’Brien",
+               cohort=cohort_for(9, year), tutor_group="9A", send_status="N",
+               disadvantaged=True)
+    make_pupil(upn="A999999999991", legal_forename="Gone", surname="Away")
+    client.login("lead")
+    _response, token = upload("sims_utf8.csv")
+    html = client.get(f"/pupils/import/{token}").get_data(as_text=True)
+    new, updated, missing = (html.index(f'id="{name}-heading"')
+                             for name in ("new", "updated", "missing"))
+    assert new < updated < missing
+    assert re.search(r"year group: Year 9 <span aria-hidden=\"true\">→</span>"
+                     r"<span class=\"visually-hidden\"> becomes</span> Year 10", html)
+    assert "tutor group: 9A" in html and "SEN support (K)" in html, html[html.index("updated-heading"):]
