@@ -156,3 +156,19 @@ def test_organisation_type_shows_only_for_a_new_name(app, page):
         ".some(o => o.value.toLowerCase() === document.getElementById('organisation').value.toLowerCase())")
     kind.wait_for(state="hidden")
     assert page.problems == []
+
+
+def test_meaningful_follows_the_schools_default_for_the_type_until_touched(app, page):
+    browser_login(page, "tutor", DEMO_PASSWORD)
+    page.goto("/encounters/new")
+    meaningful = page.get_by_label("Meaningful encounter")
+    kind = page.get_by_label("Type", exact=True)
+    assert not meaningful.is_checked()  # an employer talk must be ticked by hand
+    kind.select_option("work_experience")
+    assert meaningful.is_checked()  # built around a planned, two-way exchange
+    kind.select_option("careers_fair")
+    assert not meaningful.is_checked()
+    meaningful.check()  # the tutor's own choice wins from now on
+    kind.select_option("employer_talk")
+    assert meaningful.is_checked()
+    assert page.problems == []
