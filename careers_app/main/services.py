@@ -57,8 +57,9 @@ def tutor_group_progress(school_id: int, tutor_group: str, today: date) -> Tutor
         Pupil.school_id == school_id, Pupil.tutor_group == tutor_group)).all()
     years = sorted({year_group(c, academic_year) for c in cohorts} & set(range(7, 14)))
     settings = school_settings(school_id)
-    pupils = progress(school_id, academic_year, today, year_groups=years, settings=settings) \
-        if years else []
+    pupils = []
+    if years:  # one roll query and one aggregate for the group's year groups
+        pupils = progress(school_id, academic_year, today, year_groups=years, settings=settings)
     group = Filters(tutor_group=tutor_group)
     pupils = sorted((p for p in pupils if group.matches(p)), key=lambda p: (p.sort_name, p.id))
     rules = [r for r in RULES if any(applies(r, p.fact, academic_year) for p in pupils)]
@@ -95,7 +96,7 @@ def _planned_for(pupil: Pupil, today: date) -> list[tuple[str, EncounterFact]]:
         .order_by(Encounter.date, Encounter.start_time, Encounter.id)).all()
     events: dict[int, tuple[str, dict]] = {}
     for row in rows:
-        if not groups & set((row.invited_groups or "").split()):
+        if not groups & {line.strip() for line in (row.invited_groups or "").splitlines()}:
             continue
         _title, facts = events.setdefault(row.id, (row.title, dict(
             id=row.id, date=row.date, benchmarks=set(), organisation_id=row.organisation_id,
