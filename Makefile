@@ -4,22 +4,29 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: help install run serve test test-sqlite test-postgres chromium postgres bench clean
+.PHONY: help install install-test run serve test test-sqlite test-postgres chromium postgres bench clean
 
 help:
-	@echo "make run    install, migrate, seed the demo school and serve http://127.0.0.1:5000"
-	@echo "make test   install what the tests need and run the whole suite (SQLite, then PostgreSQL)"
+	@echo "make run    install the app, migrate, seed the demo school and serve http://127.0.0.1:5000 (Ctrl+C stops it)"
+	@echo "make test   install the test tools too and run the whole suite (SQLite, then PostgreSQL)"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Two stamps: `make run` installs what the app needs; the test tools come with `make test`.
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-runtime
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed-runtime
+
+install-test: $(VENV)/.installed-test
 
 run: install
 	$(FLASK) db upgrade
@@ -37,11 +44,11 @@ chromium:
 postgres:
 	@scripts/ensure-postgres.sh
 
-test: install chromium
+test: install-test chromium
 	@scripts/run-tests.sh
 
 # Speed figures (printed, never asserted in tests). bench/load.sh runs the 50-user load test.
-bench: install
+bench: install-test
 	$(BIN)/python bench/quick_log.py
 	$(BIN)/python bench/import_pupils.py
 	$(BIN)/python bench/calendar_feed.py

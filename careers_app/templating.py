@@ -10,6 +10,7 @@ from .domain.academic import academic_year_label
 from .domain.benchmarks import BY_NUMBER, ORGANISATION_KIND_LABELS, kind_label
 from .domain.dates import format_date, format_datetime
 from .domain.pupil_flags import send_label
+from .domain.pupil_words import PAGE_WORDS, activities, counts_for, kind_words
 
 
 def is_fragment_request() -> bool:
@@ -77,8 +78,11 @@ def init_app(app: Flask) -> None:
         kind_label=kind_label,
         org_kind_label=_organisation_kind_label,
         send_label=send_label,
+        pupil_kind=kind_words,
+        pupil_counts_for=counts_for,
     )
-    app.jinja_env.globals.update(benchmarks_by_number=BY_NUMBER, plural=_plural)
+    app.jinja_env.globals.update(benchmarks_by_number=BY_NUMBER, plural=_plural,
+                                 pupil_words=PAGE_WORDS, pupil_activities=activities)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

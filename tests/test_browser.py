@@ -63,7 +63,8 @@ def test_tutor_logs_a_talk_and_an_attending_pupil_sees_it(app, page):
     assert page.url.endswith("/me")
     record = page.locator(".record")
     assert record.locator(".record__title", has_text="NHS careers talk").is_visible()
-    assert record.get_by_text("BM5 Encounters with employers and employees").first.is_visible()
+    # Issue 13: a pupil reads plain words, not "BM5 Encounters with employers and employees".
+    assert record.get_by_text("This helps with: meeting people from work.").first.is_visible()
     assert page.problems == []
 
 

@@ -41,6 +41,7 @@ GET_TABLE = {
     "encounters.logged": STAFF_READ,
     "encounters.edit": CREATOR_OR_ADMIN,
     "encounters.delete": CREATOR_OR_ADMIN,
+    "encounters.settings": ADMIN_ONLY,
     "pupils.index": STAFF_READ,
     "pupils.show": STAFF_READ,
     "pupils.edit": ADMIN_ONLY,

@@ -99,7 +99,7 @@ def test_own_record_does_not_query_per_encounter(app, client, make_user, make_pu
                            organisation=college if kind == EncounterKind.COLLEGE else None)
         counts.append(statements_for(client, count_statements, "/me"))
     assert counts[0] == counts[1], f"/me: {counts} statements for 2 and 20 more encounters"
-    assert counts[1] <= 10
+    assert counts[1] <= 14  # roll, record, progress, and the next planned events that would count
 
 
 def test_pupil_list_does_not_query_per_pupil(app, client, lead, school, count_statements):

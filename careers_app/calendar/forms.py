@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField
+from wtforms import BooleanField, RadioField, SelectField
 
 from ..forms import options
 from ..models.calendar import FEED_SCOPE_LABELS, FeedScope
@@ -16,3 +16,6 @@ class NewLinkForm(FlaskForm):
                        default=FeedScope.MINE.value)
     plan_id = SelectField("Plan (for “One plan”)", coerce=int, validate_choice=False,
                           description="Only used when the calendar shows one plan.")
+    with_events = BooleanField("Planned events too (careers fairs, visits)",
+                               description="One link then carries the milestones and the planned "
+                                           "events together.")

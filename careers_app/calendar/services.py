@@ -72,8 +72,11 @@ def get_own_token(user: User, token_id: int) -> CalendarToken | None:
         CalendarToken.school_id == user.school_id))
 
 
-def create_token(user: User, scope: str, plan_id: int | None) -> tuple[CalendarToken, str]:
-    """A new subscription link for `user`; returns the row and the token (shown once)."""
+def create_token(user: User, scope: str, plan_id: int | None,
+                 with_events: bool = False) -> tuple[CalendarToken, str]:
+    """A new subscription link for `user`; returns the row and the token (shown once).
+
+    A milestone link (all, mine, one plan) `with_events` carries the planned events too."""
     try:
         scope = FeedScope(scope)
     except ValueError:
@@ -88,7 +91,8 @@ def create_token(user: User, scope: str, plan_id: int | None) -> tuple[CalendarT
             plan_id = None
         token, digest = new_token()
         row = CalendarToken(school_id=user.school_id, user_id=user.id, scope=scope.value,
-                            plan_id=plan_id, token_hash=digest)
+                            plan_id=plan_id, token_hash=digest,
+                            with_events=bool(with_events) and scope != FeedScope.EVENTS)
         db.session.add(row)
     return row, token
 
@@ -139,11 +143,7 @@ def find_feed(token: str) -> Feed | None:
     scope = FeedScope(token_row.scope)
     if scope == FeedScope.EVENTS:
         name = f"{school_name}: careers events"
-        count, newest = db.session.execute(
-            select(func.count(Encounter.id).filter(Encounter.deleted_at.is_(None)),
-                   func.max(Encounter.updated_at))
-            .where(Encounter.school_id == token_row.school_id, _is_calendar_event())).one()
-        changed = as_utc(newest) if newest else EPOCH
+        count, changed = _events_state(token_row.school_id)
         parts = (scope.value, count, changed.isoformat())
     else:
         if scope == FeedScope.PLAN:
@@ -159,9 +159,23 @@ def find_feed(token: str) -> Feed | None:
         version, changed = (state.version, as_utc(state.changed_at)) if state else (0, EPOCH)
         parts = (scope.value, token_row.plan_id, user.id if scope == FeedScope.MINE else None,
                  version, changed.isoformat())
+        if token_row.with_events:
+            name += " and events"
+            count, events_changed = _events_state(token_row.school_id)
+            parts += ("events", count, events_changed.isoformat())
+            changed = max(changed, events_changed)
     digest = hashlib.sha256(repr((FEED_FORMAT, name, *parts)).encode()).hexdigest()[:32]
     return Feed(token=token_row, user=user, name=name, etag=digest,
                 last_modified=changed.replace(microsecond=0))
+
+
+def _events_state(school_id: int) -> tuple[int, datetime]:
+    """(how many planned events, when one last changed): what an events feed's ETag needs."""
+    count, newest = db.session.execute(
+        select(func.count(Encounter.id).filter(Encounter.deleted_at.is_(None)),
+               func.max(Encounter.updated_at))
+        .where(Encounter.school_id == school_id, _is_calendar_event())).one()
+    return count, as_utc(newest) if newest else EPOCH
 
 
 def note_use(feed: Feed, now: datetime | None = None) -> None:
@@ -209,6 +223,8 @@ def render_feed_uncached(feed: Feed) -> bytes:
             feed.token.school_id,
             plan_id=feed.token.plan_id if scope == FeedScope.PLAN else None,
             lead_user_id=feed.user.id if scope == FeedScope.MINE else None)
+        if feed.token.with_events:
+            events += event_feed_events(feed.token.school_id)
     return build_feed(feed.name, events)
 
 

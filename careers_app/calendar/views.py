@@ -60,7 +60,8 @@ def create():
     if not form.validate():
         return _page(form, status=422)
     try:
-        row, token = services.create_token(current_user, form.scope.data, form.plan_id.data)
+        row, token = services.create_token(current_user, form.scope.data, form.plan_id.data,
+                                           with_events=form.with_events.data)
     except services.TokenInputError as error:
         getattr(form, error.field_name).errors = [error.message]
         return _page(form, status=422)

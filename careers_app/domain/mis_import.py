@@ -16,6 +16,8 @@ from typing import Any
 
 from .academic import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, cohort_for
 from .csv_files import decode, sniff_delimiter
+from .dates import format_date
+from .pupil_flags import send_label
 from .upn import upn_problem
 
 MAX_ROWS = 20_000
@@ -291,6 +293,7 @@ class PupilChange:
     pupil_id: int | None
     values: dict[str, Any]
     changed: tuple[str, ...] = ()  # field names that differ (empty for a new pupil)
+    before: dict[str, Any] = field(default_factory=dict)  # the held values of `changed`
 
 
 @dataclass
@@ -324,7 +327,8 @@ def plan_import(rows: dict[str, dict[str, Any]], existing: list[dict[str, Any]],
         if pupil["left_on"] is not None and pupil["left_on"] <= today:
             changed += ("left_on",)
         if changed:
-            plan.updated.append(PupilChange(upn, pupil["id"], values, changed))
+            before = {name: pupil[name] for name in changed}
+            plan.updated.append(PupilChange(upn, pupil["id"], values, changed, before))
         else:
             plan.unchanged += 1
     for pupil in existing:
@@ -332,3 +336,36 @@ def plan_import(rows: dict[str, dict[str, Any]], existing: list[dict[str, Any]],
             plan.missing.append(pupil)
     plan.missing.sort(key=lambda p: (p["surname"].lower(), p["legal_forename"].lower()))
     return plan
+
+
+CHANGE_LABELS = {"legal_forename": "legal forename", "preferred_forename": "preferred forename",
+                 "surname": "surname", "cohort": "year group", "tutor_group": "tutor group",
+                 "send_status": "SEND", "disadvantaged": "disadvantaged",
+                 "looked_after": "looked after", "left_on": "on roll"}
+
+
+def _shown(name: str, value: Any, academic_year: int) -> str:
+    if name == "cohort" and isinstance(value, int):
+        return f"Year {7 + academic_year - value}"
+    if name == "send_status":
+        return send_label(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None or value == "":
+        return "(blank)"
+    return str(value)
+
+
+def describe_change(change: PupilChange, academic_year: int) -> list[tuple[str, str, str]]:
+    """(what, old, new) for each field an update changes, in words for the preview."""
+    lines = []
+    for name in change.changed:
+        if name == "left_on":
+            left = change.before.get("left_on")
+            lines.append((CHANGE_LABELS[name], f"Left {format_date(left)}" if left else "Left",
+                          "back on roll"))
+            continue
+        lines.append((CHANGE_LABELS.get(name, name.replace("_", " ")),
+                      _shown(name, change.before.get(name), academic_year),
+                      _shown(name, change.values.get(name), academic_year)))
+    return lines

@@ -10,6 +10,7 @@ from ..domain.academic import YEAR_GROUPS
 from ..domain.benchmarks import (BENCHMARKS, ENCOUNTER_KINDS, ORGANISATION_KIND_LABELS,
                                  EncounterKind)
 from ..domain.dates import today_london
+from ..domain.meaningful import MEANING_2025
 from ..forms import DayField, MultiCheckboxField, options
 
 KIND_CHOICES = options((kind.value, info.label) for kind, info in ENCOUNTER_KINDS.items())
@@ -34,8 +35,8 @@ class EncounterForm(FlaskForm):
     organisation_kind = SelectField("Type of a new organisation", choices=ORG_KIND_CHOICES,
                                     default="")
     group = SelectField("Pupils from", validate_choice=False)
-    meaningful = BooleanField("Meaningful (clear purpose, two-way interaction, time to reflect)",
-                              default=True)
+    # The starting value comes from the school's per-kind setting (encounters.settings).
+    meaningful = BooleanField("Meaningful encounter", default=False, description=MEANING_2025)
     benchmarks = MultiCheckboxField("Benchmarks", choices=BENCHMARK_CHOICES, coerce=int,
                                     validate_choice=True)
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
@@ -63,3 +64,10 @@ class EncounterFilterForm(FlaskForm):
     kind = SelectField("Type", choices=options([("", "All")]) + KIND_CHOICES, default="")
     date_from = DayField("From", validators=[Optional()])
     date_to = DayField("To", validators=[Optional()])
+
+
+class MeaningfulDefaultsForm(FlaskForm):
+    """The careers leader's choice of which kinds start with "meaningful" ticked."""
+
+    kinds = MultiCheckboxField("Start with “Meaningful encounter” ticked for", choices=KIND_CHOICES,
+                               validate_choice=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import secrets
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
@@ -8,10 +9,11 @@ from flask_login import current_user
 from ..domain.benchmarks import EncounterKind, OrganisationKind
 from ..forms import int_list, options, valid_or_400
 from ..pupils.services import group_options, parse_group, pupils_by_ids, pupils_in_group
-from ..security import require_staff
+from ..security import admin_required, require_staff
 from ..templating import is_fragment_request, redirect_after_write, render
 from . import services
-from .forms import EncounterFilterForm, EncounterForm
+from .forms import EncounterFilterForm, EncounterForm, MeaningfulDefaultsForm
+from .settings import meaningful_defaults, save_meaningful_defaults
 
 bp = Blueprint("encounters", __name__, url_prefix="/encounters")
 bp.before_request(require_staff)
@@ -58,7 +60,7 @@ def _default_group_key(options) -> str:
 
 
 def _form_page(form: EncounterForm, *, encounter=None, status: int = 200, ticked=None,
-               extra_ids=(), pupil_error: str | None = None):
+               extra_ids=(), pupil_error: str | None = None, defaults=None):
     groups = group_options(_school_id())
     form.group.choices = (
         options([("", "Choose a group")])
@@ -67,9 +69,20 @@ def _form_page(form: EncounterForm, *, encounter=None, status: int = 200, ticked
     if not form.group.data:
         form.group.data = _default_group_key(groups)
     group, pupils, ticked = _checklist(form.group.data, ticked, extra_ids)
+    known = encounter.organisation.name if encounter and encounter.organisation else None
     return render("encounters/form.html", fragment="encounter_form", status=status, form=form,
                   encounter=encounter, group=group, pupils=pupils, ticked=ticked,
-                  pupil_error=pupil_error)
+                  pupil_error=pupil_error, known_organisation=known,
+                  # A plain string: WTForms escapes its quotes inside the attribute.
+                  meaningful_defaults=json.dumps(defaults, sort_keys=True) if defaults else "")
+
+
+def _fresh(form: EncounterForm) -> dict[str, bool]:
+    """A new quick log: its double-submit key, and "meaningful" as the school set it."""
+    form.submission_key.data = secrets.token_urlsafe(24)
+    defaults = meaningful_defaults(_school_id())
+    form.meaningful.data = defaults.get(form.kind.data, False)
+    return defaults
 
 
 def _invalid(form, *, encounter=None, extra_ids=(), pupil_error: str | None = None):
@@ -89,13 +102,13 @@ def new():
     """The quick log: defaults to today, an employer talk and my tutor group, all ticked."""
     form = EncounterForm()
     if request.method == "GET":
-        form.submission_key.data = secrets.token_urlsafe(24)
+        defaults = _fresh(form)
         # A report's "log an encounter for these pupils" link names them: ?pupil=1&pupil=2
         chosen = int_list(request.args.getlist("pupil"))
         if chosen:
             form.group.data = ""
-            return _form_page(form, ticked=set(chosen), extra_ids=chosen)
-        return _form_page(form)
+            return _form_page(form, ticked=set(chosen), extra_ids=chosen, defaults=defaults)
+        return _form_page(form, defaults=defaults)
     if request.form.get("show_pupils"):  # the no-JavaScript way to change group
         return _form_page(form)
     pupil_ids, pupil_error = _submitted_pupils()
@@ -224,3 +237,23 @@ def delete(encounter_id: int):
     services.soft_delete(encounter)
     flash(f"Deleted “{encounter.title}”.", "success")
     return redirect(url_for("encounters.index"), 303)
+
+
+@bp.get("/settings")
+@admin_required
+def settings():
+    """Careers leaders: which kinds of encounter the quick log starts as "meaningful"."""
+    chosen = meaningful_defaults(_school_id())
+    form = MeaningfulDefaultsForm(kinds=[kind for kind, ticked in chosen.items() if ticked])
+    return render("encounters/settings.html", fragment="settings_form", form=form)
+
+
+@bp.post("/settings")
+@admin_required
+def save_settings():
+    form = MeaningfulDefaultsForm()
+    if not form.validate():
+        return render("encounters/settings.html", fragment="settings_form", status=422, form=form)
+    save_meaningful_defaults(_school_id(), form.kinds.data or [])
+    flash("Quick log settings saved.", "success")
+    return redirect_after_write(url_for("encounters.settings"))

@@ -4,10 +4,10 @@ from sqlalchemy import text
 
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
-from ..reports.services import own_progress
 from ..reports.views import dashboard
 from ..extensions import db
 from ..pupils.services import own_participation, pupil_record, save_reflection
+from .services import pupil_summary, tutor_group_progress
 from ..security import public
 from ..templating import is_fragment_request, render
 from .forms import ReflectionForm
@@ -17,10 +17,14 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    """Staff land on the dashboard; a pupil lands on their own record."""
+    """A tutor lands on their own tutor group, the careers leader (and staff without a group)
+    on the dashboard, a pupil on their own record."""
     if current_user.is_pupil:
         return redirect(url_for("main.me"))
-    return dashboard()
+    if current_user.is_admin or not current_user.tutor_group:
+        return dashboard()
+    group = tutor_group_progress(current_user.school_id, current_user.tutor_group, today_london())
+    return render("main/tutor_home.html", group=group)
 
 
 @bp.get("/me")
@@ -31,7 +35,7 @@ def me():
     pupil = current_user.pupil
     today = today_london()
     return render("main/me.html", pupil=pupil, record=pupil_record(pupil),
-                  academic_year=academic_year_of(today), progress=own_progress(pupil, today))
+                  academic_year=academic_year_of(today), summary=pupil_summary(pupil, today))
 
 
 def _own_pupil():

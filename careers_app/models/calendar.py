@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, event
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -41,6 +41,8 @@ class CalendarToken(SchoolOwned, db.Model):
     scope: Mapped[str] = mapped_column(String(10))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"),
                                                 index=True)
+    # A milestone link (all, mine, one plan) may carry the planned events too.
+    with_events: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -52,7 +54,9 @@ class CalendarToken(SchoolOwned, db.Model):
     def scope_label(self) -> str:
         label = FEED_SCOPE_LABELS[FeedScope(self.scope)]
         if self.scope == FeedScope.PLAN and self.plan is not None:
-            return f"{label}: {self.plan.title}"
+            label = f"{label}: {self.plan.title}"
+        if self.with_events:
+            label += ", with planned events"
         return label
 
 

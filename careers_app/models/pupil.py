@@ -2,13 +2,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint,
+                        event)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.academic import year_group
 from ..domain.pupil_flags import has_send
+from ..domain.search_text import SEARCH_TEXT_LENGTH, pupil_search_text
 from ..extensions import db
 from .base import SchoolOwned
+
+
+def _search_text_default(context) -> str:
+    """For INSERTs that bypass the ORM's unit of work (the MIS import, the demo seed)."""
+    values = context.get_current_parameters()
+    return pupil_search_text(values.get("legal_forename"), values.get("preferred_forename"),
+                             values.get("surname"), values.get("upn"))
 
 
 class Pupil(SchoolOwned, db.Model):
@@ -35,6 +44,11 @@ class Pupil(SchoolOwned, db.Model):
     considering_he: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_on: Mapped[date | None] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
+    # Names and UPN folded for search (domain.search_text), kept up to date on every write:
+    # by the events below, the column default for bulk INSERTs, and
+    # pupils.services.refresh_search_text after bulk UPDATEs.
+    search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH),
+                                             default=_search_text_default, server_default="")
 
     @property
     def forename(self) -> str:
@@ -83,3 +97,10 @@ class PupilYear(SchoolOwned, db.Model):
 
     def __repr__(self) -> str:
         return f"<PupilYear {self.pupil_id} {self.academic_year}>"
+
+
+@event.listens_for(Pupil, "before_insert")
+@event.listens_for(Pupil, "before_update")
+def _fold_for_search(_mapper, _connection, target: Pupil) -> None:
+    target.search_text = pupil_search_text(target.legal_forename, target.preferred_forename,
+                                           target.surname, target.upn)

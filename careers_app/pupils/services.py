@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 
 from ..database import contains_pattern, write_transaction
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for, natural_sort, year_group
 from ..domain.benchmarks import EncounterKind
 from ..domain.dates import today_london
+from ..domain.search_text import fold, pupil_search_text
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil
 
@@ -129,13 +130,10 @@ def search_pupils(school_id: int, filters: PupilFilters | None = None, *, page: 
                  .order_by(Pupil.surname, Pupil.legal_forename, Pupil.id))
     else:
         query = roll_query(school_id, on)
-    if filters.q:
-        like = contains_pattern(filters.q)
-        query = query.where(or_(*(
-            func.lower(column).like(like, escape="\\") for column in (
-                Pupil.surname, Pupil.legal_forename, Pupil.preferred_forename, Pupil.upn,
-                Pupil.legal_forename + " " + Pupil.surname,
-                func.coalesce(Pupil.preferred_forename, "") + " " + Pupil.surname))))
+    if fold(filters.q):
+        # Accents, apostrophes and case folded alike on both sides (domain.search_text).
+        query = query.where(Pupil.search_text.like(contains_pattern(fold(filters.q)),
+                                                   escape="\\"))
     if filters.year_group:
         query = query.where(Pupil.cohort == cohort_for(filters.year_group, academic_year))
     if filters.tutor_group:
@@ -151,6 +149,21 @@ def search_pupils(school_id: int, filters: PupilFilters | None = None, *, page: 
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pupils = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return pupils, total
+
+
+def refresh_search_text(pupil_ids: Iterable[int]) -> None:
+    """Re-fold the search column of these pupils after a bulk UPDATE of their names (which
+    bypasses the ORM events). Two statements, whatever the number of pupils; runs inside the
+    caller's transaction."""
+    ids = sorted(set(pupil_ids))
+    if not ids:
+        return
+    rows = db.session.execute(select(Pupil.id, Pupil.legal_forename, Pupil.preferred_forename,
+                                     Pupil.surname, Pupil.upn).where(Pupil.id.in_(ids))).all()
+    db.session.execute(update(Pupil), [
+        {"id": row.id, "search_text": pupil_search_text(row.legal_forename,
+                                                        row.preferred_forename, row.surname,
+                                                        row.upn)} for row in rows])
 
 
 @dataclass

@@ -7,6 +7,7 @@ from ..domain.dates import today_london
 from ..domain.destinations import YEARS_AFTER
 from ..domain.progress import has_left
 from ..forms import options, valid_or_400
+from ..main.services import pupil_summary
 from ..roster import services as roster_services
 from ..security import admin_required, require_staff
 from ..templating import redirect_after_write, render
@@ -63,11 +64,12 @@ def _pupil_or_404(pupil_id: int):
 def show(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
     audit_trail.record_now("view_sensitive", entity="pupil", entity_id=pupil.id)
+    today = today_london()
     return render("pupils/show.html", pupil=pupil,
                   record=services.pupil_record(pupil, for_staff=True),
                   destinations=roster_services.destinations_of(pupil) if pupil.left_on else {},
-                  years_after=YEARS_AFTER,
-                  academic_year=academic_year_of(today_london()))
+                  years_after=YEARS_AFTER, summary=pupil_summary(pupil, today),
+                  academic_year=academic_year_of(today))
 
 
 def _year_choices(current: int) -> list:

@@ -21,9 +21,11 @@ from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Participation, Pupil, Role, User
 from ..models.base import utcnow
 from ..models.roster import Destination, ImportBatch, ImportMapping
+from ..pupils.services import refresh_search_text
 from ..security import hash_password
 
 BATCH_LIFETIME = timedelta(days=2)
+NAME_FIELDS = frozenset({"legal_forename", "preferred_forename", "surname"})
 
 
 # MIS import --------------------------------------------------------------------------------
@@ -172,6 +174,8 @@ def _write_plan(school_id: int, plan: mis_import.ImportPlan, mark_leavers: bool,
             {**{name: change.values[name] for name in change.changed if name != "left_on"},
              "id": change.pupil_id, **({"left_on": None} if "left_on" in change.changed else {})}
             for change in plan.updated])
+        refresh_search_text(change.pupil_id for change in plan.updated
+                            if NAME_FIELDS & set(change.changed))
     leavers = 0
     if mark_leavers and plan.missing:
         leavers = len(plan.missing)

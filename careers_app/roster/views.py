@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
 from ..domain.destinations import STATUSES, YEARS_AFTER, status_label, year_after_label
-from ..domain.mis_import import FIELD_LABELS, ImportFileError, mapping_problems
+from ..domain.mis_import import FIELD_LABELS, ImportFileError, describe_change, mapping_problems
 from ..extensions import db
 from ..forms import options
 from ..models import School
@@ -119,7 +119,7 @@ def _preview_page(batch, form: ConfirmForm, status: int = 200, preview=None):
     columns = {index: FIELD_LABELS[name] for name, index in mapping.items()}
     return render("roster/preview.html", fragment="preview", status=status, batch=batch,
                   preview=preview, form=form, columns=columns,
-                  academic_year=academic_year_of(today_london()))
+                  describe_change=describe_change, academic_year=academic_year_of(today_london()))
 
 
 @bp.get("/pupils/import/<token>")

@@ -1,7 +1,7 @@
 """roster history: tutor group and flags per academic year; the group on each participation
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-01
 
 Existing pupils get one record for the current academic year holding today's values, and each
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -52,8 +52,9 @@ def test_anonymous_users_go_to_the_login_page(client, url):
     assert htmx.status_code == 401 and "/login" in htmx.headers["HX-Redirect"]
 
 
-def test_staff_home_page_is_the_dashboard(client, tutor, year10):
-    client.login("tutor")
+def test_staff_home_page_is_the_dashboard(client, lead, year10):
+    # The careers leader's home (a tutor's is their tutor group: tests/test_tutor_home.py).
+    client.login("lead")
     page = client.get("/").get_data(as_text=True)
     assert "<h1>Benchmark progress</h1>" in page
     assert 'class="table matrix"' in page
@@ -212,8 +213,13 @@ def test_pupil_sees_own_progress_in_plain_words(client, pupil_user, make_pupil, 
     client.login("pupil")
     page = client.get("/me").get_data(as_text=True)
     assert "How you are doing this year" in page
-    assert re.search(r"Done:</strong> Meet people from work", page)
-    assert re.search(r"Not yet:</strong> Have a one-to-one talk with a careers adviser", page)
+    # Issue 13: "Done: 1 (you needed 1)", never "1 of 1 so far"; every gap says what is next.
+    assert re.search(r"Meet someone from the world of work this year\.</strong></p>\s*"
+                     r"<p class=\"progress-item__status\">Done: 1 \(you needed 1\)\.</p>", page)
+    assert re.search(r"Talk one to one with a careers adviser before the end of Year 11\."
+                     r"</strong></p>\s*<p class=\"progress-item__status\">So far: 0 \(you need 1\)"
+                     r"\.</p>\s*<p class=\"progress-item__next\">Ask your tutor", page)
+    assert "so far." not in page and "BM5" not in page
     assert "Talk by the fire service" in page
     assert "Other pupil's guidance" not in page and "Someoneelse" not in page
 
