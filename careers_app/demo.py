@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select, text
 
 from .database import write_transaction
+from .demo_placements import seed_placements
 from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
 from .domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind
 from .domain.dates import today_london
@@ -168,6 +169,7 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
     lead_id = db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
 
     _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
+    seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
 
 
 def _school_days(start: date, end: date) -> list[date]:

@@ -10,6 +10,7 @@ from ..domain.dates import today_london
 from ..reports.services import own_progress
 from ..reports.views import dashboard
 from ..extensions import db
+from ..placements.services import for_me as my_placements
 from ..pupils.services import own_participation, pupil_record, save_reflection
 from ..security import public
 from ..templating import is_fragment_request, render
@@ -33,7 +34,8 @@ def me():
     pupil = current_user.pupil
     today = today_london()
     return render("main/me.html", pupil=pupil, record=pupil_record(pupil),
-                  academic_year=academic_year_of(today), progress=own_progress(pupil, today))
+                  academic_year=academic_year_of(today), progress=own_progress(pupil, today),
+                  placements=my_placements(pupil, today))
 
 
 class ReflectionForm(FlaskForm):

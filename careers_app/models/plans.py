@@ -37,6 +37,7 @@ class FeedScope(StrEnum):
     MINE = "mine"      # milestones of items I lead
     PLAN = "plan"      # one plan's milestones
     EVENTS = "events"  # planned events (encounters with a time slot)
+    PLACEMENTS = "placements"  # work experience placements, by employer (no pupil names)
 
 
 FEED_SCOPE_LABELS = {
@@ -44,6 +45,7 @@ FEED_SCOPE_LABELS = {
     FeedScope.MINE: "My milestones",
     FeedScope.PLAN: "One plan",
     FeedScope.EVENTS: "Planned events",
+    FeedScope.PLACEMENTS: "Work experience",
 }
 
 
