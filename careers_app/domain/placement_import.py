@@ -174,9 +174,15 @@ def column_problems(columns: dict[str, int], dates_optional: bool) -> list[str]:
 
 
 def _one_day(text: str) -> date:
-    found = parse_date_cell(text)
+    problem = DateCellError(f"“{text[:60]}” is not a day. Use a date like “6 Jul 2026”.")
+    try:
+        found = parse_date_cell(text)
+    except DateCellError as error:
+        if "not a real date" in str(error) or "outside" in str(error):
+            raise
+        raise problem from None
     if found is None or found.month_only or found.rest:
-        raise DateCellError(f"“{text}” is not a day. Use a date like “6 Jul 2026”.")
+        raise problem
     return found.day
 
 
@@ -339,7 +345,10 @@ def check_import(sheet: Sheet, pupils: list[RosterPupil], held: list[HeldPlaceme
                 problems.append(f"The {FIELD_LABELS[name].lower()} is longer than {limit:,} "
                                 "characters.")
         if values["contact_email"] and not EMAIL_RE.fullmatch(values["contact_email"]):
-            problems.append(f"“{values['contact_email']}” is not an email address.")
+            problems.append(f"“{values['contact_email'][:60]}” is not an email address.")
+        elif "@" in values["contact_name"]:
+            problems.append(f"“{values['contact_name'][:60]}” has an email address that is "
+                            "not one.")
         existing = in_week.get(pupil.id) if pupil else None
         if pupil and start and end and not problems and existing is None:
             clash = next((h for h in held if h.pupil_id == pupil.id

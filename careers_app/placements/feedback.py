@@ -117,7 +117,7 @@ def find_link(token: str, now: datetime | None = None) -> OpenLink | None:
     """The placement a link opens, or None for any link that must not work. Reads only."""
     if not TOKEN_RE.match(token or ""):
         return None
-    now = now or utcnow()
+    now = _aware(now or utcnow())
     row = db.session.execute(
         select(PlacementFeedbackLink, Placement, School.name)
         .join(Placement, Placement.id == PlacementFeedbackLink.placement_id)

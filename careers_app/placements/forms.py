@@ -175,7 +175,7 @@ def holiday_lines(ranges) -> str:
 
 
 class HolidaysForm(FlaskForm):
-    holidays = TextAreaField("School holidays", validators=[Optional(), Length(max=10_000)],
+    holidays = TextAreaField("School holidays", validators=[Length(max=10_000)],
                              render_kw={"rows": 10},
                              description="One a line, for example “21 Dec 2026 - 1 Jan 2027” "
                                          "or “2 Nov 2026” for a single day. Placement days "
@@ -197,7 +197,7 @@ class ListFilterForm(FlaskForm):
     q = StringField("Search", validators=[Optional(), Length(max=200)],
                     description="Pupil, UPN or employer", render_kw={"maxlength": 200})
     status = SelectField("Status", choices=STATUS_FILTER_CHOICES, default="")
-    week = SelectField("Week", validate_choice=False, default="")
+    week = SelectField("Week", default="")  # choices: the school's weeks, set by the view
 
 
 class RowFilterForm(FlaskForm):

@@ -72,8 +72,10 @@ def apply(school_id: int, sheet: sheet_rules.Sheet, week: PlacementWeek | None, 
                                       week_id=week.id if week else None,
                                       status=Status.SEEKING.value, status_since=as_of,
                                       created_by_id=user.id)
+                _apply_row(placement, row, ranges, as_of)  # complete before it is flushed
                 db.session.add(placement)
-            _apply_row(placement, row, ranges, as_of)
+            else:
+                _apply_row(placement, row, ranges, as_of)
         db.session.flush()
         for pupil_id in {row.pupil_id for row in checked.rows}:
             sync_benchmark_record(pupil_id, school_id, as_of, user.id)
