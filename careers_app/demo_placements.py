@@ -113,6 +113,7 @@ def _past_week(rng, school_id, lead_id, employers, start: date, today: date) -> 
             placement.evaluation_advice = advice
             placement.evaluated_at = _moment(end + timedelta(days=4))
             placement.status = Status.EVALUATED.value
+            placement.status_since = end + timedelta(days=4)
         if status is Status.COMPLETED and rng.random() < 0.45:
             placement.feedback = PlacementFeedback(
                 school_id=school_id, attendance="every_day" if rng.random() < 0.85 else "most_days",

@@ -359,7 +359,8 @@ def evaluate(placement_id: int):
     services.save_evaluation(placement, form.did.data, form.learnt.data, form.advice.data,
                              today_london())
     flash("Thank you: your evaluation is saved.", "success")
-    return redirect_after_write(url_for("main.me", _anchor=f"placement-{placement.id}"))
+    # No #anchor: htmx would take a change of anchor alone as "stay on this page".
+    return redirect_after_write(url_for("main.me"))
 
 
 # The employer's feedback (no login) -------------------------------------------------------------
