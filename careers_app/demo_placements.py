@@ -87,8 +87,9 @@ def _pupils(school_id: int, cohort: int, today: date) -> list[Pupil]:
 def _past_week(rng, school_id, lead_id, employers, start: date, today: date) -> None:
     end = start + timedelta(days=4)
     cohort = cohort_for(10, academic_year_of(start))
-    week = PlacementWeek(school_id=school_id, title=f"Year 10 work experience, {_span(start, end)}",
-                         start_on=start, end_on=end, cohort=cohort, created_by_id=lead_id)
+    week = PlacementWeek(school_id=school_id,
+                         title=f"Year 10 work experience, {_span(start, end)}", start_on=start,
+                         end_on=end, cohort=cohort, created_by_id=lead_id)
     db.session.add(week)
     db.session.flush()
     checked_on = start - timedelta(days=10)
@@ -116,7 +117,8 @@ def _past_week(rng, school_id, lead_id, employers, start: date, today: date) -> 
             placement.status_since = end + timedelta(days=4)
         if status is Status.COMPLETED and rng.random() < 0.45:
             placement.feedback = PlacementFeedback(
-                school_id=school_id, attendance="every_day" if rng.random() < 0.85 else "most_days",
+                school_id=school_id,
+                attendance="every_day" if rng.random() < 0.85 else "most_days",
                 punctuality=rng.choice(("always", "always", "mostly")),
                 task=placement.employer_task or "Helped the team with everyday work.",
                 task_outcome=rng.choice(("very_well", "well", "well", "partly")),
@@ -130,8 +132,9 @@ def _past_week(rng, school_id, lead_id, employers, start: date, today: date) -> 
 def _coming_week(rng, school_id, lead_id, employers, start: date, today: date) -> None:
     end = start + timedelta(days=4)
     cohort = cohort_for(12, academic_year_of(start))
-    week = PlacementWeek(school_id=school_id, title=f"Year 12 work experience, {_span(start, end)}",
-                         start_on=start, end_on=end, cohort=cohort, created_by_id=lead_id)
+    week = PlacementWeek(school_id=school_id,
+                         title=f"Year 12 work experience, {_span(start, end)}", start_on=start,
+                         end_on=end, cohort=cohort, created_by_id=lead_id)
     db.session.add(week)
     db.session.flush()
     for index, pupil in enumerate(_pupils(school_id, cohort, today)):

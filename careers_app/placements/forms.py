@@ -7,8 +7,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, HiddenField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, Optional, Regexp,
                                 ValidationError)
 
@@ -207,7 +206,6 @@ class RowFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField("Show", choices=STATUS_FILTER_CHOICES, default="")
-    pupil = HiddenField()
 
 
 class ReportForm(FlaskForm):
@@ -216,9 +214,3 @@ class ReportForm(FlaskForm):
 
     year = SelectField("Academic year", validate_choice=True, default="")
 
-
-class ShowLinkForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    show = BooleanField()

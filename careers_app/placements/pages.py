@@ -48,7 +48,8 @@ def assign_row(week, row, error: str | None, typed: str | None) -> Response:
     """One row of the assign table, for htmx: saved, or with its error (422)."""
     pid = row.pupil.id
     return render("placements/week.html", fragment="row", status=422 if error else 200,
-                  week=week, row=row, forms={pid: assign_form(row, error, typed if error else None)},
+                  week=week, row=row,
+                  forms={pid: assign_form(row, error, typed if error else None)},
                   saved_ids=set() if error else {pid})
 
 

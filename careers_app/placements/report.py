@@ -106,7 +106,7 @@ def year_group_report(school_id: int, academic_year: int, today: date) -> list[Y
     return rows
 
 
-# The chase list ----------------------------------------------------------------------------------
+# The chase list -------------------------------------------------------------------------------
 
 @dataclass
 class ChaseWeek:
@@ -168,7 +168,7 @@ def chase_list(school_id: int, as_of: date) -> ChaseList:
     return ChaseList(chased, elsewhere)
 
 
-# Export --------------------------------------------------------------------------------------------
+# Export ---------------------------------------------------------------------------------------
 
 EXPORT_HEADER = ["UPN", "Surname", "Forename", "Year group", "Tutor group", "Week", "Employer",
                  "First day", "Last day", "School days", "Mode", "Status", "Status since",
@@ -201,7 +201,7 @@ def export_rows(school_id: int, academic_year: int):
                "Yes" if met else "No"]
 
 
-# Calendar -----------------------------------------------------------------------------------------
+# Calendar -------------------------------------------------------------------------------------
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -241,7 +241,8 @@ def calendar_events(school_id: int) -> list[FeedEvent]:
         entry["created"] = min(entry["created"], as_utc(created))
         entry["updated"] = max(entry["updated"], as_utc(updated))
     events = []
-    for (org_id, start, end), entry in sorted(grouped.items(), key=lambda i: (i[0][1], i[1]["name"])):
+    for (org_id, start, end), entry in sorted(grouped.items(),
+                                              key=lambda i: (i[0][1], i[1]["name"])):
         pupils = f"{entry['count']} pupil{'s' if entry['count'] != 1 else ''}"
         modes = ", ".join(sorted(rules.mode_label(m) for m in entry["modes"]))
         events.append(FeedEvent(

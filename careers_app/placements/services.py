@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -22,7 +22,8 @@ from ..domain.dates import format_date
 from ..domain.placements import Mode, PlacementFacts, Status
 from ..encounters.services import find_or_create_organisation
 from ..extensions import db
-from ..models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil, School, User
+from ..models import (Encounter, EncounterBenchmark, Organisation, Participation, Pupil, School,
+                      User)
 from ..models.base import utcnow
 from ..models.placement import Placement, PlacementWeek
 from ..pupils.services import PupilGroup, pupils_in_group, roll_query
@@ -40,7 +41,7 @@ class PlacementInputError(Exception):
         self.message = message
 
 
-# The school's holidays -------------------------------------------------------------------------
+# The school's holidays ------------------------------------------------------------------------
 
 def holidays(school_id: int) -> list[tuple[date, date]]:
     """The school's holidays as (first day, last day) pairs, from its settings."""
@@ -79,7 +80,7 @@ def check_dates(start: date | None, end: date | None, ranges) -> None:
         raise PlacementInputError("end_on" if start and end else "start_on", problems[0])
 
 
-# Weeks ---------------------------------------------------------------------------------------
+# Weeks ----------------------------------------------------------------------------------------
 
 def week_group_label(week: PlacementWeek) -> str:
     if week.tutor_group:
@@ -90,8 +91,12 @@ def week_group_label(week: PlacementWeek) -> str:
 
 
 def plan_week(school_id: int, user: User, title: str, start: date | None, end: date | None,
-              group: PupilGroup | None, as_of: date) -> tuple[PlacementWeek, int]:
-    """A placement week with a "seeking" placement for every pupil of the group on roll."""
+              group: PupilGroup | None, as_of: date) -> tuple[PlacementWeek, int, int]:
+    """A placement week with a "seeking" placement for every pupil of the group on roll.
+
+    Pupils who already have a placement on any of those days are left out (and counted), so
+    planning the same week twice makes nothing twice. Returns the week, how many placements
+    it made and how many pupils it left out."""
     title = " ".join((title or "").split())
     if not title:
         raise PlacementInputError("title", "Give the week a title.")
@@ -110,6 +115,14 @@ def plan_week(school_id: int, user: User, title: str, start: date | None, end: d
         pupils = pupils_in_group(school_id, group, as_of)
     if not pupils:
         raise PlacementInputError("group", "Nobody in that group is on roll.")
+    busy = set(db.session.scalars(select(Placement.pupil_id).where(
+        Placement.school_id == school_id, Placement.pupil_id.in_([p.id for p in pupils]),
+        Placement.status != Status.CANCELLED.value, Placement.start_on <= end,
+        Placement.end_on >= start)))
+    if len(busy) == len(pupils):
+        raise PlacementInputError("group", "Everyone in that group already has a placement on "
+                                  "these dates.")
+    pupils = [p for p in pupils if p.id not in busy]
     days = rules.school_day_count(start, end, ranges)
     with write_transaction():
         week = PlacementWeek(school_id=school_id, title=title[:200], start_on=start, end_on=end,
@@ -120,7 +133,7 @@ def plan_week(school_id: int, user: User, title: str, start: date | None, end: d
             school_id=school_id, pupil_id=pupil.id, week_id=week.id, start_on=start,
             end_on=end, school_days=days, status=Status.SEEKING.value, status_since=as_of,
             created_by_id=user.id) for pupil in pupils])
-    return week, len(pupils)
+    return week, len(pupils), len(busy)
 
 
 def get_week(school_id: int, week_id: int) -> PlacementWeek | None:
@@ -200,7 +213,8 @@ def week_rows(week: PlacementWeek, filters: RowFilters, as_of: date) -> list[Ass
     if filters.status == "none":
         rows = [r for r in rows if r.needs_employer]
     elif filters.status:
-        rows = [r for r in rows if r.placement is not None and r.placement.status == filters.status]
+        rows = [r for r in rows
+                if r.placement is not None and r.placement.status == filters.status]
     return sorted(rows, key=lambda r: (r.pupil.tutor_group or "", r.pupil.surname,
                                        r.pupil.forename, r.pupil.id))
 
@@ -254,7 +268,7 @@ def assign_employer(week: PlacementWeek, row: AssignRow, organisation_name: str,
     return placement
 
 
-# Placements ----------------------------------------------------------------------------------
+# Placements -----------------------------------------------------------------------------------
 
 def get_placement(school_id: int, placement_id: int) -> Placement | None:
     """A placement of this school, or None (another school's is None too)."""
@@ -381,8 +395,9 @@ def change_status(placement: Placement, target: str, reason: str, user: User,
     problems = rules.status_problems(wanted, facts_of(placement), as_of,
                                      current=placement.status, reason=reason)
     if problems:
-        raise PlacementInputError("cancel_reason" if wanted is Status.CANCELLED
-                                  and "why" in problems[-1] else "status", " ".join(problems))
+        about_reason = wanted is Status.CANCELLED and placement.status not in rules.DONE
+        raise PlacementInputError("cancel_reason" if about_reason else "status",
+                                  " ".join(problems))
     with write_transaction():
         _set_status(placement, rules.settled_status(wanted, placement.evaluated), as_of)
         placement.cancel_reason = reason.strip() if wanted is Status.CANCELLED else ""
@@ -541,6 +556,3 @@ def experiences_of(pupil_id: int, school_id: int, as_of: date) -> list[rules.Exp
     visits = [v for v in _workplace_visits(pupil_id, school_id) if v.day <= as_of]
     return rules.workplace_experiences(spans, visits)
 
-
-def now_utc() -> datetime:
-    return utcnow()

@@ -68,7 +68,7 @@ def _week_or_404(week_id: int):
     return week
 
 
-# The list and the weeks ------------------------------------------------------------------------
+# The list and the weeks -----------------------------------------------------------------------
 
 @bp.get("/placements")
 def index():
@@ -109,14 +109,15 @@ def create_week():
     if not form.validate():
         return _week_form_page(form, 422)
     try:
-        week, count = services.plan_week(_school_id(), current_user, form.title.data,
-                                         form.start_on.data, form.end_on.data,
-                                         parse_group(form.group.data), today_london())
+        week, count, skipped = services.plan_week(
+            _school_id(), current_user, form.title.data, form.start_on.data, form.end_on.data,
+            parse_group(form.group.data), today_london())
     except services.PlacementInputError as error:
         getattr(form, error.field_name).errors = [error.message]
         return _week_form_page(form, 422)
-    flash(f"Planned “{week.title}”: {count} placements to find. Type each pupil's employer.",
-          "success")
+    already = f" ({skipped} already had a placement on those days)" if skipped else ""
+    flash(f"Planned “{week.title}”: {count} placements to find{already}. Type each pupil's "
+          "employer.", "success")
     return redirect_after_write(url_for("placements.week", week_id=week.id))
 
 
@@ -162,7 +163,7 @@ def assign(week_id: int, pupil_id: int):
     return redirect(url_for("placements.week", week_id=week.id, _anchor=f"row-{pupil_id}"), 303)
 
 
-# One placement ---------------------------------------------------------------------------------
+# One placement --------------------------------------------------------------------------------
 
 @bp.get("/placements/<int:placement_id>")
 def show(placement_id: int):
@@ -234,7 +235,7 @@ def make_feedback_link(placement_id: int):
     return with_link_headers(placement_page(placement, new_link=url, status=201))
 
 
-# Import -------------------------------------------------------------------------------------------
+# Import ---------------------------------------------------------------------------------------
 
 @bp.get("/placements/import")
 @admin_required
@@ -266,7 +267,7 @@ def import_check():
                                 else url_for("placements.index"))
 
 
-# Report ------------------------------------------------------------------------------------------
+# Report ---------------------------------------------------------------------------------------
 
 def _report_year():
     """The report's year from the query string (400 for one not offered), and its form."""
@@ -306,7 +307,7 @@ def report_csv():
                         report.EXPORT_HEADER, report.export_rows(_school_id(), year))
 
 
-# Settings ----------------------------------------------------------------------------------------
+# Settings -------------------------------------------------------------------------------------
 
 @bp.get("/placements/settings")
 @admin_required
@@ -329,7 +330,7 @@ def save_settings():
     return redirect_after_write(url_for("placements.index"))
 
 
-# The pupil's evaluation --------------------------------------------------------------------------
+# The pupil's evaluation -----------------------------------------------------------------------
 
 def _own_placement(placement_id: int):
     """The pupil's own placement; anyone else (staff included) gets 404."""
@@ -363,7 +364,7 @@ def evaluate(placement_id: int):
     return redirect_after_write(url_for("main.me"))
 
 
-# The employer's feedback (no login) -------------------------------------------------------------
+# The employer's feedback (no login) -----------------------------------------------------------
 
 @bp.get("/feedback/<token>")
 @public

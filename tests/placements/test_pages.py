@@ -122,6 +122,13 @@ def test_plan_a_week_for_a_year_group_by_htmx(app, people, coming_week_dates):
     assert response.status_code == 204 and response.headers["HX-Redirect"].startswith(
         "/placements/weeks/")
     assert count(app, Placement) == 3  # 10A and 10B
+    # Planned twice (a double submit): nothing is made twice.
+    again = client.post("/placements/weeks", data={
+        "title": "Y10 WEX", "start_on": start.isoformat(), "end_on": end.isoformat(),
+        "group": "yg:10"})
+    assert again.status_code == 422
+    assert "already has a placement" in again.get_data(as_text=True)
+    assert count(app, Placement) == 3 and count(app, PlacementWeek) == 1
 
 
 @pytest.mark.parametrize("data, message", [
@@ -462,7 +469,8 @@ def test_a_new_weeks_days_leave_out_the_holidays(app, people, coming_week_dates)
     start, end = coming_week_dates
     client = client_for(app, "lead")
     client.post("/placements/settings", data={
-        "holidays": f"{start + timedelta(days=1):%d/%m/%Y} - {start + timedelta(days=2):%d/%m/%Y}"})
+        "holidays": f"{start + timedelta(days=1):%d/%m/%Y} - "
+                    f"{start + timedelta(days=2):%d/%m/%Y}"})
     client.post("/placements/weeks", data={"title": "W", "start_on": start.isoformat(),
                                            "end_on": end.isoformat(), "group": "tg:10A"})
     with app.app_context():
