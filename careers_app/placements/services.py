@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..database import contains_pattern, write_transaction
@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import (Encounter, EncounterBenchmark, Organisation, Participation, Pupil, School,
                       User)
 from ..models.base import utcnow
-from ..models.placement import Placement, PlacementWeek
+from ..models.placement import Placement, PlacementFeedback, PlacementWeek
 from ..pupils.services import PupilGroup, pupils_in_group, roll_query
 
 HOLIDAYS_KEY = "placement_holidays"
@@ -556,3 +556,51 @@ def experiences_of(pupil_id: int, school_id: int, as_of: date) -> list[rules.Exp
     visits = [v for v in _workplace_visits(pupil_id, school_id) if v.day <= as_of]
     return rules.workplace_experiences(spans, visits)
 
+
+
+# The pupil's data (subject access, erasure, retention) --------------------------------------
+
+def export_for(pupil: Pupil) -> list[dict]:
+    """Everything held about the pupil's placements, for a subject-access export."""
+    rows = []
+    for p in db.session.scalars(select(Placement).where(
+            Placement.pupil_id == pupil.id, Placement.school_id == pupil.school_id)
+            .order_by(Placement.start_on, Placement.id)):
+        feedback = p.feedback
+        rows.append({
+            "employer": p.organisation.name if p.organisation else None,
+            "first_day": p.start_on.isoformat(), "last_day": p.end_on.isoformat(),
+            "school_days": p.school_days, "held": p.mode_label, "status": p.status_label,
+            "cancel_reason": p.cancel_reason, "employer_task": p.employer_task,
+            "notes": p.notes,
+            "evaluation": {"did": p.evaluation_did, "learnt": p.evaluation_learnt,
+                           "advice": p.evaluation_advice} if p.evaluated else None,
+            "employer_feedback": {
+                "attendance": feedback.attendance, "punctuality": feedback.punctuality,
+                "task": feedback.task, "task_outcome": feedback.task_outcome,
+                "skills": list(feedback.skills or []), "comment": feedback.comment,
+            } if feedback else None})
+    return rows
+
+
+def erase_records(pupil_ids: list[int]) -> None:
+    """Before pupils are erased: remove their placements' own Benchmark 6 records (each is
+    about one pupil alone). The placements, links and feedback go with the pupil (cascade).
+    Caller's transaction."""
+    encounter_ids = [i for i in db.session.scalars(select(Placement.encounter_id).where(
+        Placement.pupil_id.in_(pupil_ids))) if i is not None]
+    if encounter_ids:
+        db.session.execute(delete(Encounter).where(Encounter.id.in_(encounter_ids)))
+
+
+def forget_texts(pupil_ids: list[int]) -> None:
+    """For anonymised leavers: drop the words written about them or by them, keep the counts.
+    Caller's transaction."""
+    if not pupil_ids:
+        return
+    placement_ids = select(Placement.id).where(Placement.pupil_id.in_(pupil_ids))
+    db.session.execute(update(Placement).where(Placement.pupil_id.in_(pupil_ids)).values(
+        notes="", employer_task="", cancel_reason="", evaluation_did="", evaluation_learnt="",
+        evaluation_advice="", contact_name="", contact_email="", contact_phone=""))
+    db.session.execute(update(PlacementFeedback).where(
+        PlacementFeedback.placement_id.in_(placement_ids)).values(task="", comment=""))
