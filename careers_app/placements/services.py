@@ -547,7 +547,8 @@ def _record_placement(placement: Placement, meaningful: bool, *, duplicate: bool
 
 
 def experiences_of(pupil_id: int, school_id: int, as_of: date) -> list[rules.Experience]:
-    """The pupil's experiences of workplaces as the domain counts them (for the pupil page)."""
+    """The pupil's experiences of workplaces as the domain counts them: the reference the
+    dashboard's count of Benchmark 6 records is checked against."""
     placements = db.session.scalars(select(Placement).where(
         Placement.pupil_id == pupil_id, Placement.school_id == school_id)).all()
     spans = [rules.PlacementSpan(p.id, p.start_on, p.end_on, criteria_of(p).met)
