@@ -59,6 +59,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       calendar_bp, admin_bp, privacy_bp, benchmark_audit_bp):
         app.register_blueprint(blueprint)
 
+    from .placements.views import bp as placements_bp  # work experience (issue 16)
+
+    app.register_blueprint(placements_bp)
+
     from . import cli
 
     cli.init_app(app)

@@ -27,7 +27,8 @@ def test_every_non_public_route_refuses_anonymous(app, client):
 def test_public_endpoints_are_only_the_expected_ones(app):
     public = {endpoint for endpoint, view in app.view_functions.items()
               if getattr(view, "is_public", False)}
-    assert public <= {"auth.login", "main.healthz", "calendar.feed"}
+    assert public <= {"auth.login", "main.healthz", "calendar.feed",
+                      "placements.feedback_form", "placements.submit_feedback"}
 
 
 @pytest.mark.parametrize("method", ["post"])

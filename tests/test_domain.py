@@ -150,12 +150,12 @@ def test_upn_wrong_check_letter():
     assert "check letter" in upn_problem(wrong)
 
 
-FILE_READERS = {"docx"}
+FILE_READERS = {"docx", "openpyxl"}
 
 
 def test_domain_imports_neither_flask_nor_sqlalchemy():
     """domain/ is plain Python: its modules import only the standard library, each other and
-    file-format readers that know nothing of the web or the database (python-docx)."""
+    file-format readers that know nothing of the web or the database (python-docx, openpyxl)."""
     import ast
     import sys
     from pathlib import Path

@@ -95,9 +95,24 @@ GET_TABLE = {
     "benchmark_audit.answer": ADMIN_ONLY,
     "benchmark_audit.criterion": ADMIN_ONLY,
     "benchmark_audit.settings": ADMIN_ONLY,
+    # Work experience: staff run it, careers leaders plan, import and set holidays; the pupil
+    # evaluates only their own placement; the employer's form needs a working link.
+    "placements.index": STAFF_READ,
+    "placements.new_week": ADMIN_ONLY,
+    "placements.week": STAFF_READ,
+    "placements.show": STAFF_READ,
+    "placements.edit": STAFF_READ,
+    "placements.import_upload": ADMIN_ONLY,
+    "placements.report_page": STAFF_READ,
+    "placements.report_print": STAFF_READ,
+    "placements.report_csv": STAFF_READ,
+    "placements.settings": ADMIN_ONLY,
+    "placements.evaluation": (L, 200, 404, 404, 404),
+    "placements.feedback_form": (404, 404, 404, 404, 404),  # "t" * 40 is no working link
 }
 ACCOUNT_WRITES = {"auth.login", "auth.logout", "auth.change_password"}
-OWN_RECORD_WRITES = {"main.reflection"}  # a pupil writes only on their own record
+# A pupil writes only on their own record.
+OWN_RECORD_WRITES = {"main.reflection", "placements.evaluate"}
 
 
 @pytest.fixture
@@ -143,7 +158,33 @@ def world(app, school, make_user, make_pupil, make_encounter):
         audit = start_audit(school.id, db.session.get(User, tutor.id), "Autumn audit", 2026, False)
         ids.update(audit_id=audit.id, key="bm5_pre16")
     ids.update(pupil_id=pupil.id, leaver_id=leaver.id, encounter_id=encounter.id)
+    ids.update(_placement_ids(app, school.id, pupil.id))
     return ids
+
+
+def _placement_ids(app, school_id: int, pupil_id: int) -> dict:
+    """A past placement week with the pupil's completed placement (so they may evaluate it)."""
+    from datetime import timedelta
+
+    from careers_app.domain.dates import today_london
+    from careers_app.models import Organisation
+    from careers_app.models.placement import Placement, PlacementWeek
+
+    start = today_london() - timedelta(days=21)
+    end = start + timedelta(days=4)
+    with app.app_context(), write_transaction():
+        employer = Organisation(school_id=school_id, name=f"Employer {pupil_id}", kind="employer")
+        week = PlacementWeek(school_id=school_id, title="Year 10 work experience",
+                             start_on=start, end_on=end)
+        placement = Placement(school_id=school_id, pupil_id=pupil_id, week=week,
+                              organisation=employer, start_on=start, end_on=end, school_days=5,
+                              status="completed", status_since=end)
+        db.session.add_all([employer, week, placement])
+    with app.app_context():
+        return {"week_id": db.session.scalar(select(PlacementWeek.id).order_by(
+                    PlacementWeek.id.desc())),
+                "placement_id": db.session.scalar(select(Placement.id).where(
+                    Placement.pupil_id == pupil_id))}
 
 
 def _url(app, rule, ids) -> str:
@@ -223,6 +264,7 @@ def test_pupil_a_never_sees_pupil_b(app, world, make_pupil, make_encounter):
     other = make_pupil(year=10, tutor_group="10A", legal_forename="Bethany", surname="Bystander")
     theirs = make_encounter([other], title="Bethany's private visit")
     ids = dict(world, pupil_id=other.id, encounter_id=theirs.id)
+    ids.update(_placement_ids(app, other.school_id, other.id))  # Bethany's placement
     app.test_client_class = Client
     client = app.test_client()
     client.login("pupil")

@@ -44,6 +44,7 @@ class FeedEvent:
     description: str = ""
     location: str = ""
     categories: tuple[str, ...] = ()
+    last_day: date | None = None  # an all-day event over several days (work experience)
 
     @property
     def all_day(self) -> bool:
@@ -118,8 +119,9 @@ def event_bytes(item: FeedEvent) -> bytes:
     lines = ["BEGIN:VEVENT", "SUMMARY:" + escape_text(item.summary)]
     if item.all_day:
         # VALUE=DATE with an exclusive end: a one-day event ends the next day.
+        last_day = max(item.last_day or item.day, item.day)
         lines += [f"DTSTART;VALUE=DATE:{item.day:%Y%m%d}",
-                  f"DTEND;VALUE=DATE:{item.day + timedelta(days=1):%Y%m%d}"]
+                  f"DTEND;VALUE=DATE:{last_day + timedelta(days=1):%Y%m%d}"]
     else:
         lines += [f"DTSTART;TZID={LONDON_TZID}:{item.day:%Y%m%d}T{item.start_time:%H%M%S}",
                   f"DTEND;TZID={LONDON_TZID}:{item.day:%Y%m%d}T{item.end_time:%H%M%S}"]

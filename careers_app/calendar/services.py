@@ -145,6 +145,11 @@ def find_feed(token: str) -> Feed | None:
         name = f"{school_name}: careers events"
         count, changed = _events_state(token_row.school_id)
         parts = (scope.value, count, changed.isoformat())
+    elif scope == FeedScope.PLACEMENTS:  # work experience (issue 16): no pupil names
+        from ..placements.report import calendar_state
+        name = f"{school_name}: work experience"
+        count, changed = calendar_state(token_row.school_id)
+        parts = (scope.value, count, changed.isoformat())
     else:
         if scope == FeedScope.PLAN:
             plan = token_row.plan
@@ -218,6 +223,9 @@ def render_feed_uncached(feed: Feed) -> bytes:
     scope = FeedScope(feed.token.scope)
     if scope == FeedScope.EVENTS:
         events = event_feed_events(feed.token.school_id)
+    elif scope == FeedScope.PLACEMENTS:
+        from ..placements.report import calendar_events
+        events = calendar_events(feed.token.school_id)
     else:
         events = milestone_feed_events(
             feed.token.school_id,

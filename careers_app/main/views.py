@@ -6,6 +6,7 @@ from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
 from ..reports.views import dashboard
 from ..extensions import db
+from ..placements.services import for_me as my_placements
 from ..pupils.services import own_participation, pupil_record, save_reflection
 from .services import pupil_summary, tutor_group_progress
 from ..security import public
@@ -35,7 +36,8 @@ def me():
     pupil = current_user.pupil
     today = today_london()
     return render("main/me.html", pupil=pupil, record=pupil_record(pupil),
-                  academic_year=academic_year_of(today), summary=pupil_summary(pupil, today))
+                  academic_year=academic_year_of(today), summary=pupil_summary(pupil, today),
+                  placements=my_placements(pupil, today))
 
 
 def _own_pupil():

@@ -8,6 +8,7 @@ from .user import Role, User
 
 # Feature models register themselves with the metadata on import.
 from . import benchmark_audit, plans, roster  # noqa: E402,F401  isort:skip
+from . import placement  # noqa: E402,F401  isort:skip  (work experience, issue 16)
 
 __all__ = [
     "AuditLog",

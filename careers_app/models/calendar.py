@@ -23,6 +23,7 @@ class FeedScope(StrEnum):
     MINE = "mine"      # milestones of items I lead
     PLAN = "plan"      # one plan's milestones
     EVENTS = "events"  # planned events (encounters with a time slot)
+    PLACEMENTS = "placements"  # work experience placements, by employer (no pupil names)
 
 
 FEED_SCOPE_LABELS = {
@@ -30,6 +31,7 @@ FEED_SCOPE_LABELS = {
     FeedScope.MINE: "My milestones",
     FeedScope.PLAN: "One plan",
     FeedScope.EVENTS: "Planned events",
+    FeedScope.PLACEMENTS: "Work experience",
 }
 
 

@@ -14,6 +14,7 @@ from ..domain.dates import today_london
 from ..extensions import db
 from ..models import AuditLog, Encounter, Participation, Pupil, School, User
 from ..models.roster import Destination, ImportBatch
+from ..placements import services as placements  # work experience (issue 16)
 
 # Benchmark 3 needs destinations for three years after leaving.
 MIN_RETENTION_YEARS = 3
@@ -78,6 +79,7 @@ def subject_access_export(pupil: Pupil) -> dict:
                     "last_login_at": _iso(user.last_login_at), "active": user.active}
         if user else None,
         "encounters": encounters,
+        "placements": placements.export_for(pupil),
         "destinations": [{"year_after_leaving": d.year_after, "status": d.status,
                           "provider": d.provider, "checked_on": _iso(d.checked_on)}
                          for d in destinations],
@@ -111,6 +113,7 @@ def erase_pupil(pupil: Pupil) -> None:
         guidance = _guidance_encounter_ids([pupil.id])
         if guidance:
             db.session.execute(delete(Encounter).where(Encounter.id.in_(guidance)))
+        placements.erase_records([pupil.id])
         db.session.execute(delete(User).where(User.pupil_id == pupil.id))
         db.session.execute(delete(Destination).where(Destination.pupil_id == pupil.id))
         db.session.execute(delete(Participation).where(Participation.pupil_id == pupil.id))
@@ -155,6 +158,7 @@ def anonymise(plan: RetentionPlan) -> int:
                            .values(reflection="", agreed_actions=""))
         db.session.execute(update(Destination).where(Destination.pupil_id.in_(ids))
                            .values(provider=""))
+        placements.forget_texts(ids)
         db.session.execute(delete(User).where(User.pupil_id.in_(ids)))
         _forget_import_rows(school_id, {p.upn for p in plan.pupils})
         for pupil in plan.pupils:

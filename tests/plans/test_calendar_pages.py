@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from careers_app.extensions import db
-from careers_app.models import CalendarToken
+from careers_app.models import CalendarToken, FeedScope
 from tests.html_checks import choice_group, summary_targets
 
 URL_RE = re.compile(r'id="new-link-url" value="(http://localhost/calendar/([A-Za-z0-9_-]+)\.ics)"')
@@ -83,7 +83,7 @@ def test_a_scope_error_is_linked_to_its_radio_group(client, tutor, htmx):
     group, described = choice_group(html, "scope")
     assert group.legend.strip() == "What the calendar shows"
     assert "Not a valid choice" in described
-    assert [i.get("aria-invalid") for i in group.inputs] == ["true"] * 4
+    assert [i.get("aria-invalid") for i in group.inputs] == ["true"] * len(FeedScope)
     assert summary_targets(html) == {"scope": True}
 
 
