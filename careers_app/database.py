@@ -7,10 +7,12 @@ transactions opened with BEGIN IMMEDIATE so two writers never deadlock on a lock
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -19,6 +21,51 @@ from .extensions import db
 _immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
 
 BUSY_TIMEOUT_MS = 10_000
+
+# Requests that must never change anything (RFC 9110 safe methods). Werkzeug answers HEAD
+# with the GET view, and CSRF protection skips all three, so a write reachable from any of
+# them could be triggered by any page the user visits.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# What a safe request may still write: the security bookkeeping, nothing else. A view of
+# special-category data, a refused access or a subject-access export adds an audit row, and
+# a calendar feed notes when its link was last used. Anything else raises UnsafeWrite.
+SAFE_METHOD_BOOKKEEPING = (
+    re.compile(r"INSERT INTO audit_log\b", re.IGNORECASE),
+    # That one column only (no comma: no other column in the SET list).
+    re.compile(r"UPDATE calendar_token SET last_used_at=[^,]*? WHERE\b", re.IGNORECASE),
+)
+_WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "UPSERT", "TRUNCATE",
+                          "CREATE", "DROP", "ALTER", "COPY", "GRANT", "REVOKE", "VACUUM",
+                          "REINDEX", "COMMENT", "LOCK"})
+_FIRST_WORD = re.compile(r"\s*\(?\s*([A-Za-z]+)")
+_DML_IN_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+class UnsafeWrite(RuntimeError):
+    """A GET, HEAD or OPTIONS request tried to change the database: a bug, refused."""
+
+
+def is_write_statement(statement: str) -> bool:
+    """True for any SQL statement that can change data or schema."""
+    match = _FIRST_WORD.match(statement)
+    verb = match.group(1).upper() if match else ""
+    return verb in _WRITE_VERBS or (verb == "WITH" and bool(_DML_IN_CTE.search(statement)))
+
+
+def _refuse_writes_on_safe_requests(_conn, _cursor, statement, _parameters, _context,
+                                    _executemany):
+    """The one guard: no statement that writes reaches the database during a safe request.
+
+    It sits below the ORM, so an autoflush, a bulk update, a raw `text()` and a
+    `write_transaction()` are all caught alike, whichever view or service issued them.
+    """
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return
+    if not is_write_statement(statement):
+        return
+    if any(allowed.match(statement) for allowed in SAFE_METHOD_BOOKKEEPING):
+        return
+    raise UnsafeWrite(f"{request.method} {request.path} tried to write: {statement[:80]}")
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -41,11 +88,14 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 def init_engine_events(app) -> None:
-    """Attach SQLite tuning to the app's engine when the database is SQLite."""
+    """Attach SQLite tuning to the app's engine when the database is SQLite, and the
+    safe-method write guard to every engine."""
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
+        if not event.contains(engine, "before_cursor_execute", _refuse_writes_on_safe_requests):
+            event.listen(engine, "before_cursor_execute", _refuse_writes_on_safe_requests)
 
 
 @contextmanager

@@ -13,10 +13,10 @@ from ..domain.csv_files import decode
 from ..domain.plan_import import parse_plan_csv
 from ..extensions import db
 from ..models.plans import ActionPlan, Milestone, PlanItem
-from ..templating import render
+from ..templating import redirect_after_write, render
 from . import services
 from .forms import ImportForm
-from .views import _done, bp
+from .views import bp
 
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -62,13 +62,22 @@ def _submitted_csv(form, upload) -> tuple[str, str | None]:
     return (text, None) if text.strip() else ("", "Choose a CSV file.")
 
 
-@bp.route("/import", methods=["GET", "POST"])
-def import_plan():
+def _may_import() -> None:
     if not services.can_create_plans(current_user):
         abort(403)
+
+
+@bp.get("/import")
+def import_plan():
+    _may_import()
+    return render("plans/import.html", fragment="import_form", form=ImportForm(), result=None)
+
+
+@bp.post("/import")
+def upload_plan():
+    """Upload or confirm: a fresh file is previewed; the confirmed preview is written."""
+    _may_import()
     form = ImportForm()
-    if request.method == "GET":
-        return render("plans/import.html", fragment="import_form", form=form, result=None)
     if not form.validate():
         return render("plans/import.html", fragment="import_form", status=422, form=form,
                       result=None)
@@ -94,4 +103,4 @@ def import_plan():
                         form.period.data or "", result)
     flash(f"Imported “{plan.title}”: {len(result.items)} aims and {result.milestone_count} "
           "milestones.", "success")
-    return _done(url_for("plans.show", plan_id=plan.id))
+    return redirect_after_write(url_for("plans.show", plan_id=plan.id))

@@ -72,28 +72,35 @@ def _year_choices(current: int) -> list:
     return options((str(y), f"Year {y}") for y in sorted(years))
 
 
-@bp.route("/<int:pupil_id>/edit", methods=["GET", "POST"])
+def _edit_page(form: PupilForm, pupil, current_year: int, status: int = 200):
+    form.year_group.choices = _year_choices(current_year)
+    return render("pupils/edit.html", fragment="pupil_form", status=status, form=form,
+                  pupil=pupil)
+
+
+@bp.get("/<int:pupil_id>/edit")
 @admin_required
 def edit(pupil_id: int):
     """An admin corrects a pupil's details and flags (the MIS import normally keeps them)."""
     pupil = _pupil_or_404(pupil_id)
+    current_year = pupil.year_group_in(academic_year_of(today_london()))
+    return _edit_page(PupilForm(obj=pupil, year_group=str(current_year)), pupil, current_year)
+
+
+@bp.post("/<int:pupil_id>/edit")
+@admin_required
+def update(pupil_id: int):
+    pupil = _pupil_or_404(pupil_id)
     academic_year = academic_year_of(today_london())
     current_year = pupil.year_group_in(academic_year)
-    if request.method == "GET":
-        form = PupilForm(obj=pupil, year_group=str(current_year))
-    else:
-        form = PupilForm()
+    form = PupilForm()
     form.year_group.choices = _year_choices(current_year)
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            try:
-                roster_services.update_pupil(pupil, form.pupil_values(academic_year))
-            except roster_services.PupilInputError as error:
-                form[error.field_name].errors.append(error.message)
-            else:
-                flash(f"Saved {pupil.display_name}.", "success")
-                return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
-        status = 422
-    return render("pupils/edit.html", fragment="pupil_form", status=status, form=form,
-                  pupil=pupil)
+    if form.validate():
+        try:
+            roster_services.update_pupil(pupil, form.pupil_values(academic_year))
+        except roster_services.PupilInputError as error:
+            form[error.field_name].errors.append(error.message)
+        else:
+            flash(f"Saved {pupil.display_name}.", "success")
+            return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
+    return _edit_page(form, pupil, current_year, status=422)

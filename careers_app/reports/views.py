@@ -169,23 +169,32 @@ def encounters_csv():
                         header, rows())
 
 
-@bp.route("/settings", methods=["GET", "POST"])
+def _settings_page(form: RuleSettingsForm, status: int = 200):
+    return render("reports/settings.html", fragment="settings_form", status=status, form=form,
+                  rules=RULES)
+
+
+@bp.get("/settings")
 @admin_required
 def settings():
     """The careers leader tunes the thresholds schools may set."""
     current = services.school_settings(current_user.school_id)
     form = RuleSettingsForm()
-    if request.method == "GET":
-        form.bm6_pre16.data = current.threshold(RULES_BY_KEY["bm6_pre16"])
-        form.bm6_post16.data = current.threshold(RULES_BY_KEY["bm6_post16"])
-        form.guidance_needs_level6.data = current.guidance_needs_level6
-    elif form.validate():
-        chosen = RuleSettings({"bm6_pre16": form.bm6_pre16.data,
-                               "bm6_post16": form.bm6_post16.data},
-                              bool(form.guidance_needs_level6.data))
-        services.save_school_settings(current_user.school_id, chosen)
-        flash("Benchmark settings saved. The dashboard now uses them.", "success")
-        return redirect_after_write(url_for("reports.benchmarks"))
-    status = 422 if form.errors else 200
-    return render("reports/settings.html", fragment="settings_form", status=status, form=form,
-                  rules=RULES)
+    form.bm6_pre16.data = current.threshold(RULES_BY_KEY["bm6_pre16"])
+    form.bm6_post16.data = current.threshold(RULES_BY_KEY["bm6_post16"])
+    form.guidance_needs_level6.data = current.guidance_needs_level6
+    return _settings_page(form)
+
+
+@bp.post("/settings")
+@admin_required
+def save_settings():
+    form = RuleSettingsForm()
+    if not form.validate():
+        return _settings_page(form, status=422)
+    chosen = RuleSettings({"bm6_pre16": form.bm6_pre16.data,
+                           "bm6_post16": form.bm6_post16.data},
+                          bool(form.guidance_needs_level6.data))
+    services.save_school_settings(current_user.school_id, chosen)
+    flash("Benchmark settings saved. The dashboard now uses them.", "success")
+    return redirect_after_write(url_for("reports.benchmarks"))
