@@ -49,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import audit, security, templating
 
     audit.install()
+    audit.init_app(app)
     security.init_app(app)
     templating.init_app(app)
 

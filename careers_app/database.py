@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime, timezone
 
 from flask import has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
 
@@ -75,6 +76,9 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised via engine
         # Take transaction control away from the sqlite3 module so we can BEGIN ourselves.
         dbapi_connection.isolation_level = None
+        # The audit log's delete trigger asks this (see audit_pruning); where the function is
+        # missing, as in the sqlite3 shell, the trigger fails and so refuses every delete.
+        dbapi_connection.create_function("careers_audit_prune_before", 0, _sqlite_prune_before)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
@@ -96,6 +100,37 @@ def init_engine_events(app) -> None:
             configure_sqlite(engine)
         if not event.contains(engine, "before_cursor_execute", _refuse_writes_on_safe_requests):
             event.listen(engine, "before_cursor_execute", _refuse_writes_on_safe_requests)
+
+
+# The audit log is append-only in the database itself (migration 0008): triggers refuse every
+# UPDATE and DELETE (and, on PostgreSQL, TRUNCATE). The one exception is a transaction that
+# has declared, through audit_pruning(), the cutoff before which entries may go: the
+# retention job. Rows newer than the cutoff stay refused even then.
+_prune_before: ContextVar[str] = ContextVar("audit_prune_before", default="")
+EVERYTHING = datetime.max.replace(tzinfo=timezone.utc)
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
+
+
+def _sqlite_prune_before() -> str:
+    # '' sorts before every stored timestamp, so without a declared cutoff nothing may go.
+    return _prune_before.get()
+
+
+@contextmanager
+def audit_pruning(connection: Connection, before: datetime) -> Iterator[None]:
+    """Within `connection`'s current transaction, let audit entries older than `before` be
+    deleted. Only the retention job (and the test suite's clean-up) uses it."""
+    before_utc = before.astimezone(timezone.utc)
+    if connection.dialect.name == "postgresql":
+        # is_local: the setting ends with the transaction, committed or not.
+        value = "infinity" if before == EVERYTHING else before_utc.isoformat()
+        connection.execute(text("SELECT set_config('careers.audit_prune_before', :value, true)"),
+                           {"value": value})
+    token = _prune_before.set(before_utc.strftime(SQLITE_DATETIME))
+    try:
+        yield
+    finally:
+        _prune_before.reset(token)
 
 
 @contextmanager

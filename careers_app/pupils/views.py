@@ -29,6 +29,7 @@ def _filters(form: PupilFilterForm) -> services.PupilFilters:
 
 
 @bp.get("/")
+@audit.shows_special_data
 def index():
     school_id = current_user.school_id
     form = PupilFilterForm(request.args)
@@ -38,9 +39,7 @@ def index():
     valid_or_400(form)
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     pupils, total = services.search_pupils(school_id, _filters(form), page=page)
-    if pupils:
-        audit.record_now("view_sensitive", entity="pupil",
-                         detail=f"pupil list with flags: {len(pupils)} pupils")
+    audit.shown_pupils(len(pupils))
     today = today_london()
     return render("pupils/index.html", fragment="results", form=form, pupils=pupils, total=total,
                   page=page, page_size=services.PAGE_SIZE, today=today,
@@ -55,9 +54,9 @@ def _pupil_or_404(pupil_id: int):
 
 
 @bp.get("/<int:pupil_id>")
+@audit.shows_special_data
 def show(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
-    audit.record_now("view_sensitive", entity="pupil", entity_id=pupil.id)
     return render("pupils/show.html", pupil=pupil,
                   record=services.pupil_record(pupil, for_staff=True),
                   destinations=roster_services.destinations_of(pupil) if pupil.left_on else {},
@@ -80,6 +79,7 @@ def _edit_page(form: PupilForm, pupil, current_year: int, status: int = 200):
 
 @bp.get("/<int:pupil_id>/edit")
 @admin_required
+@audit.shows_special_data
 def edit(pupil_id: int):
     """An admin corrects a pupil's details and flags (the MIS import normally keeps them)."""
     pupil = _pupil_or_404(pupil_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
+from .. import audit
 from ..domain.academic import academic_year_label, academic_year_of
 from ..domain.benchmarks import ORGANISATION_KIND_LABELS, kind_label
 from ..domain.dates import format_date, today_london
@@ -88,6 +89,7 @@ def _rule_or_404(rule_key: str, year_group: int):
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>")
+@audit.shows_special_data
 def gaps(rule_key: str, year_group: int):
     """Pupils in a year group who have not met a rule, with the quick-log button."""
     rule = _rule_or_404(rule_key, year_group)
@@ -104,6 +106,7 @@ def gaps(rule_key: str, year_group: int):
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>.csv")
+@audit.shows_special_data
 def gaps_csv(rule_key: str, year_group: int):
     rule = _rule_or_404(rule_key, year_group)
     _form, year, filters, today = _filter_form()
@@ -128,6 +131,7 @@ def _pupil_row(gap: services.Gap, year: int) -> list:
 
 
 @bp.get("/pal")
+@audit.shows_special_data
 def pal():
     """Provider Access Legislation: per phase, per pupil, providers met and who is short."""
     form, year, filters, today = _filter_form()
@@ -139,6 +143,7 @@ def pal():
 
 
 @bp.get("/pal.csv")
+@audit.shows_special_data
 def pal_csv():
     _form, year, filters, today = _filter_form()
     phases = services.pal_report(current_user.school_id, year, today, filters)
