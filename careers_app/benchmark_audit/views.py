@@ -115,22 +115,24 @@ def _criterion_page(audit, found, form, measured, *, saved: bool = False, status
                   results=results, oob=is_fragment_request())
 
 
+def _criterion(audit_id: int, key: str):
+    """The audit, its answer for `key` and the evidence measured for it; or 404."""
+    audit = _audit_or_404(audit_id)
+    return audit, _answer_or_404(audit, key), _measure(audit).get(key)
+
+
 @bp.get("/<int:audit_id>/criteria/<key>")
 @admin_required
 def criterion(audit_id: int, key: str):
     """One criterion: the inline form (htmx swaps it in place) or a page of its own."""
-    audit = _audit_or_404(audit_id)
-    found = _answer_or_404(audit, key)
-    measured = _measure(audit).get(key)
+    audit, found, measured = _criterion(audit_id, key)
     return _criterion_page(audit, found, _answer_form(found, measured), measured)
 
 
 @bp.post("/<int:audit_id>/criteria/<key>")
 @admin_required
 def save_criterion(audit_id: int, key: str):
-    audit = _audit_or_404(audit_id)
-    found = _answer_or_404(audit, key)
-    measured = _measure(audit).get(key)
+    audit, found, measured = _criterion(audit_id, key)
     form = AnswerForm(prefix=key)
     if not form.validate():
         return _criterion_page(audit, found, form, measured, status=422)
