@@ -12,9 +12,18 @@ from .extensions import csrf, db, htmx, login_manager, migrate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class CareersApp(Flask):
+    """Flask, with OPTIONS put through the same checks as GET (see security.options_response)."""
+
+    def make_default_options_response(self):
+        from .security import options_response
+
+        return options_response()
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Application factory. Reads configuration; touches no database and no files."""
-    app = Flask(
+    app = CareersApp(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -40,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import audit_trail, security, templating
 
     audit_trail.install()
+    audit_trail.init_app(app)
     security.init_app(app)
     templating.init_app(app)
 

@@ -2,22 +2,31 @@
 
 Writes are captured once, for every feature, by a session hook: whatever a service adds,
 changes or deletes is recorded in the same transaction, so the trail cannot miss a write or
-record one that was rolled back. Other events are recorded explicitly with `record()`.
+record one that was rolled back. Views of special-category data are captured once too, by a
+request hook (`shows_special_data`). Other events are recorded explicitly with `record()`.
+
+Entries hold ids, never names: an account is its user_id, a pupil their pupil id.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
-from flask import g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, inspect
 
+from .calendar.logfilter import redact
 from .extensions import db
 from .models.security import AuditLog
 
 # Tables whose rows are not worth an audit row of their own.
 UNAUDITED = frozenset({"audit_log", "login_attempt"})
 MAX_IDS = 50
+# Query-string filters that pick pupils by a special-category flag (pupil list and reports).
+FLAG_FILTERS = ("send", "disadvantaged", "looked_after")
+# Filters safe to copy into an entry: they name groups and years, never a person.
+LOGGED_FILTERS = ("year", "year_group", "tutor_group", *FLAG_FILTERS, "status", "show")
 
 
 def remember_actor(user) -> None:
@@ -26,26 +35,30 @@ def remember_actor(user) -> None:
     Later commits expire the ORM object, and a flush must never trigger a load, so the audit
     hook reads these plain values instead.
     """
-    g.audit_actor = {"user_id": user.id, "username": user.username, "school_id": user.school_id}
+    g.audit_actor = {"user_id": user.id, "school_id": user.school_id}
 
 
 def _actor() -> dict:
     if not has_request_context():
-        return {"username": "(command line)", "ip": "", "path": ""}
-    info = {"ip": (request.remote_addr or "")[:64], "path": request.path[:300], "username": ""}
+        return {"actor_label": "(command line)", "ip": "", "path": ""}
+    info = {"ip": (request.remote_addr or "")[:64], "path": redact(request.path)[:300]}
     info.update(getattr(g, "audit_actor", {}))
     return info
 
 
 def _entry(action: str, **fields) -> AuditLog:
+    """One entry. An account is named by its id alone; a username is kept only when the
+    actor is no account (a login attempt for a username that does not exist)."""
     actor = _actor()
+    user_id = fields.get("user_id", actor.get("user_id"))
+    label = "" if user_id is not None else (fields.get("username") or actor.get("actor_label")
+                                            or "")
     return AuditLog(
         school_id=fields.get("school_id", actor.get("school_id")),
-        user_id=fields.get("user_id", actor.get("user_id")),
-        username=(fields.get("username") or actor.get("username") or "")[:80],
+        user_id=user_id, actor_label=label[:80],
         action=action[:40], entity=fields.get("entity", "")[:60],
-        entity_id=str(fields.get("entity_id", ""))[:40], detail=fields.get("detail", ""),
-        ip=actor["ip"], path=actor["path"])
+        entity_id=str(fields.get("entity_id", ""))[:40],
+        detail=redact(fields.get("detail", "")), ip=actor["ip"], path=actor["path"])
 
 
 def record(action: str, **fields) -> None:
@@ -101,6 +114,48 @@ def record_rows(action: str, table: str, ids, school_id: int | None = None) -> N
     db.session.add(_rows_entry(action, table, [str(i) for i in ids], school_id))
 
 
+def shows_special_data(view: Callable) -> Callable:
+    """Mark a view that shows pupils' SEND, Pupil Premium or looked-after data.
+
+    Whatever it answers with (page, htmx fragment, CSV, HEAD) is recorded as a
+    `view_sensitive` entry by `_audit_special_data_views`, the one place that does it. A
+    view that lists pupils may say how many it showed with `shown_pupils()`.
+    """
+    view.shows_special_data = True  # type: ignore[attr-defined]
+    return view
+
+
+def shown_pupils(count: int) -> None:
+    """Tell the audit hook how many pupils this answer showed (none: nothing to record)."""
+    g.audit_shown_pupils = count
+
+
+def _is_special_data_view() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return False
+    if getattr(view, "shows_special_data", False):
+        return True
+    # A list chosen by a flag discloses the flag, even where the page shows no flag column.
+    return any(request.args.get(name) for name in FLAG_FILTERS)
+
+
+def _audit_special_data_views(response: Response) -> Response:
+    if not 200 <= response.status_code < 300 or not _is_special_data_view():
+        return response
+    count = getattr(g, "audit_shown_pupils", None)
+    if count == 0:
+        return response
+    filters = " ".join(f"{name}={request.args[name]}" for name in LOGGED_FILTERS
+                       if request.args.get(name))
+    detail = " ".join(part for part in (
+        request.endpoint, f"{count} pupils" if count is not None else "", filters) if part)
+    view_args = request.view_args or {}
+    record_now("view_sensitive", entity="pupil", entity_id=view_args.get("pupil_id", ""),
+               detail=detail[:300])
+    return response
+
+
 _installed = False
 
 
@@ -111,3 +166,8 @@ def install() -> None:
         return
     event.listen(Session, "after_flush", _after_flush)
     _installed = True
+
+
+def init_app(app: Flask) -> None:
+    """The request hook that records views of special-category data."""
+    app.after_request(_audit_special_data_views)

@@ -149,11 +149,13 @@ def retention_command(school_slug: str, years: int | None, apply_it: bool) -> No
         plan = retention_plan(school.id, years or current_app.config["RETENTION_YEARS"])
     except ValueError as error:
         raise click.UsageError(str(error)) from error
-    click.echo(f"{len(plan.pupils)} former pupils left before {plan.cutoff.isoformat()}.")
+    click.echo(f"{len(plan.pupils)} former pupils left before {plan.cutoff.isoformat()}; "
+               f"{plan.audit_entries} audit-log entries are older than that.")
     if not apply_it:
         click.echo("Dry run: nothing changed. Add --apply to anonymise them.")
         return
-    click.echo(f"Anonymised {anonymise(plan)} former pupils.")
+    click.echo(f"Anonymised {anonymise(plan)} former pupils; deleted the older audit-log "
+               "entries.")
 
 
 def init_app(app: Flask) -> None:

@@ -110,7 +110,7 @@ def _load_user(user_id: str):
 
 def _unauthorized():
     """Anonymous request: back to the login page, remembering where the user was going."""
-    next_path = request.full_path.rstrip("?") if request.method == "GET" else None
+    next_path = request.full_path.rstrip("?") if request.method in ("GET", "HEAD") else None
     target = url_for("auth.login", next=next_path)
     if request.headers.get("HX-Request") == "true":
         # An htmx fragment must not swap a login page into the middle of a form.
@@ -118,6 +118,27 @@ def _unauthorized():
         response.headers["HX-Redirect"] = target
         return response
     return redirect(target)
+
+
+def options_response():
+    """OPTIONS answers exactly as HEAD would, then says which methods the URL allows.
+
+    Flask's automatic answer (200 with Allow, for any id, to any logged-in role) skipped
+    the checks that live in views: admin-only pages, another school's or another pupil's
+    record. So OPTIONS runs the URL's GET view, with every check it makes, and keeps its
+    answer when that is a refusal, a redirect or an error. A URL without a GET answers 405,
+    as a GET there does. The GET view writes nothing (the safe-method guard sees to that).
+    """
+    app = current_app._get_current_object()
+    adapter = app.create_url_adapter(request)
+    rule, view_args = adapter.match(method="GET", return_rule=True)  # 405 if there is no GET
+    answer = app.make_response(app.ensure_sync(app.view_functions[rule.endpoint])(**view_args))
+    if answer.status_code != 200:
+        return answer
+    response = app.response_class(status=200)
+    response.allow.update(adapter.allowed_methods())
+    response.vary.add("HX-Request")
+    return response
 
 
 def _deny_by_default():

@@ -41,13 +41,23 @@ def render(template: str, fragment: str | None = None, status: int = 200, **cont
     return response
 
 
-def redirect_after_write(target: str) -> Response:
-    """After a successful write: HX-Redirect for htmx (a real page load), 303 otherwise."""
+def redirect_after_write(target: str, fragment: Response | None = None) -> Response:
+    """The one answer to a successful write (or to a step that sends the user on).
+
+    htmx: `fragment` when the caller has one (an inline edit swaps the updated block in
+    place), else an empty 204 with HX-Redirect (a real page load). Otherwise a 303, so the
+    browser follows with a GET. Always `Vary: HX-Request`: the answer depends on it.
+    """
     if is_fragment_request():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, 303)
+        if fragment is not None:
+            response = fragment
+        else:
+            response = make_response("", 204)
+            response.headers["HX-Redirect"] = target
+    else:
+        response = redirect(target, 303)
+    response.vary.add("HX-Request")
+    return response
 
 
 def _organisation_kind_label(kind) -> str:

@@ -42,7 +42,7 @@ def test_tutor_logs_a_talk_and_an_attending_pupil_sees_it(app, page):
 
     log_in(page, "tutor")
     page.get_by_role("link", name="Log encounter").click()
-    page.wait_for_url("**/encounters/new")  # count() does not wait for the new page
+    page.wait_for_url("**/encounters/new")  # count on the new page, not the one it leaves
     # The quick log: today, an employer talk and my tutor group, everyone ticked.
     checklist = page.locator("#pupil-checklist input[type=checkbox]")
     assert checklist.count() == len(group)

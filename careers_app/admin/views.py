@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AuditLog
+from ..models import AuditLog, User
 from ..security import admin_required
 from ..templating import render
 
@@ -20,7 +20,10 @@ def audit_log():
     username = request.args.get("username", "").strip()[:80]
     action = request.args.get("action", "").strip()[:40]
     if username:
-        query = query.where(func.lower(AuditLog.username) == username.lower())
+        # Entries name accounts by id; a username is kept only for logins to no account.
+        ids = select(User.id).where(func.lower(User.username) == username.lower())
+        query = query.where((AuditLog.user_id.in_(ids))
+                            | (func.lower(AuditLog.actor_label) == username.lower()))
     if action:
         query = query.where(AuditLog.action == action)
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, request, session, url
 from flask_login import current_user, login_user, logout_user
 
 from ..security import public, safe_next
-from ..templating import render
+from ..templating import redirect_after_write, render
 from . import services, throttle
 from .forms import ChangePasswordForm, LoginForm
 
@@ -25,7 +25,7 @@ def login():
             trusted_ids=throttle.trusted_user_ids(secret, request.cookies.get(throttle.DEVICE_COOKIE)))
         if result.user is not None:
             start_session(result.user)
-            response = redirect(safe_next(next_url, url_for("main.index")), 303)
+            response = redirect_after_write(safe_next(next_url, url_for("main.index")))
             # Remember this browser, so a throttle on the account never locks its owner out.
             response.set_cookie(throttle.DEVICE_COOKIE, throttle.device_token(secret, result.user.id),
                                 max_age=int(throttle.DEVICE_COOKIE_AGE.total_seconds()),
@@ -53,7 +53,7 @@ def logout():
     logout_user()
     session.clear()
     flash("You have logged out.", "info")
-    return redirect(url_for("auth.login"), 303)
+    return redirect_after_write(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -65,7 +65,7 @@ def change_password():
         if error is None:
             start_session(user)  # the version changed, so the cookie must be reissued
             flash("Your password has been changed.", "success")
-            return redirect(url_for("main.index"), 303)
+            return redirect_after_write(url_for("main.index"))
         form.current_password.errors.append(error)
     status = 422 if form.errors else 200
     return render("auth/change_password.html", fragment="content", status=status, form=form)

@@ -1,16 +1,15 @@
 """Benchmark audit of practice (issue 6). Staff read the results; careers leaders run audits."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from htmx_flask import make_response as hx_response
 
 from ..domain.academic import academic_year_of
 from ..domain.audit_criteria import (RATING_LABELS, Rating, Thresholds, describe_change,
                                      rating_label)
 from ..domain.dates import today_london
 from ..security import admin_required, require_staff
-from ..templating import is_fragment_request, render
+from ..templating import is_fragment_request, redirect_after_write, render
 from . import services
 from .forms import AnswerForm, AuditSettingsForm, PlanChoiceForm, StartAuditForm
 
@@ -30,13 +29,6 @@ def _school_id() -> int:
     return current_user.school_id
 
 
-def _done(target: str):
-    """After a valid write: HX-Redirect for htmx, 303 otherwise."""
-    if is_fragment_request():
-        return hx_response("", 204, redirect=target)
-    return redirect(target, 303)
-
-
 def _audit_or_404(audit_id: int):
     audit = services.get_audit(_school_id(), audit_id)
     if audit is None:
@@ -52,22 +44,33 @@ def index():
     return render("benchmark_audit/index.html", summaries=services.list_audits(_school_id()))
 
 
-@bp.route("/new", methods=["GET", "POST"])
+def _start_page(form: StartAuditForm, previous, status: int = 200):
+    return render("benchmark_audit/new.html", fragment="start_form", status=status, form=form,
+                  previous=previous)
+
+
+@bp.get("/new")
 @admin_required
 def new():
     form = StartAuditForm()
     previous = services.latest_audit(_school_id())
-    if request.method == "GET":
-        form.copy_previous.data = previous is not None
-    elif form.validate():
-        audit = services.start_audit(_school_id(), current_user, form.title.data or "",
-                                     academic_year_of(today_london()),
-                                     bool(form.copy_previous.data) and previous is not None)
-        flash(f"Audit “{audit.title}” started. Answer each criterion; your answers save as you go.",
-              "success")
-        return _done(url_for("benchmark_audit.answer", audit_id=audit.id))
-    return render("benchmark_audit/new.html", fragment="start_form",
-                  status=422 if form.errors else 200, form=form, previous=previous)
+    form.copy_previous.data = previous is not None
+    return _start_page(form, previous)
+
+
+@bp.post("/new")
+@admin_required
+def start():
+    form = StartAuditForm()
+    previous = services.latest_audit(_school_id())
+    if not form.validate():
+        return _start_page(form, previous, status=422)
+    audit = services.start_audit(_school_id(), current_user, form.title.data or "",
+                                 academic_year_of(today_london()),
+                                 bool(form.copy_previous.data) and previous is not None)
+    flash(f"Audit “{audit.title}” started. Answer each criterion; your answers save as you go.",
+          "success")
+    return redirect_after_write(url_for("benchmark_audit.answer", audit_id=audit.id))
 
 
 # Answering ----------------------------------------------------------------------------------
@@ -105,35 +108,42 @@ def _answer_or_404(audit, key: str):
     return found
 
 
-@bp.route("/<int:audit_id>/criteria/<key>", methods=["GET", "POST"])
-@admin_required
-def criterion(audit_id: int, key: str):
-    """One criterion: the inline form (htmx swaps it in place) or a page of its own."""
-    audit = _audit_or_404(audit_id)
-    found = _answer_or_404(audit, key)
-    measured_all = _measure(audit)
-    measured = measured_all.get(key)
-    saved = False
-    status = 200
-    if request.method == "POST":
-        form = AnswerForm(prefix=key)
-        if form.validate():
-            services.save_answer(audit, found, form.rating.data, form.evidence.data or "",
-                                 current_user, measured)
-            if not is_fragment_request():
-                flash("Answer saved.", "success")
-                return redirect(url_for("benchmark_audit.answer", audit_id=audit.id,
-                                        _anchor=f"criterion-{key}"), 303)
-            saved = True
-            form = _answer_form(found, measured)
-        else:
-            status = 422
-    else:
-        form = _answer_form(found, measured)
+def _criterion_page(audit, found, form, measured, *, saved: bool = False, status: int = 200):
     results, _previous = services.results(audit)
     return render("benchmark_audit/criterion.html", fragment="criterion", status=status,
                   audit=audit, answer=found, form=form, measured=measured, saved=saved,
                   results=results, oob=is_fragment_request())
+
+
+def _criterion(audit_id: int, key: str):
+    """The audit, its answer for `key` and the evidence measured for it; or 404."""
+    audit = _audit_or_404(audit_id)
+    return audit, _answer_or_404(audit, key), _measure(audit).get(key)
+
+
+@bp.get("/<int:audit_id>/criteria/<key>")
+@admin_required
+def criterion(audit_id: int, key: str):
+    """One criterion: the inline form (htmx swaps it in place) or a page of its own."""
+    audit, found, measured = _criterion(audit_id, key)
+    return _criterion_page(audit, found, _answer_form(found, measured), measured)
+
+
+@bp.post("/<int:audit_id>/criteria/<key>")
+@admin_required
+def save_criterion(audit_id: int, key: str):
+    audit, found, measured = _criterion(audit_id, key)
+    form = AnswerForm(prefix=key)
+    if not form.validate():
+        return _criterion_page(audit, found, form, measured, status=422)
+    services.save_answer(audit, found, form.rating.data, form.evidence.data or "",
+                         current_user, measured)
+    target = url_for("benchmark_audit.answer", audit_id=audit.id, _anchor=f"criterion-{key}")
+    if is_fragment_request():  # the saved answer replaces the form in place
+        return redirect_after_write(target, _criterion_page(
+            audit, found, _answer_form(found, measured), measured, saved=True))
+    flash("Answer saved.", "success")
+    return redirect_after_write(target)
 
 
 # Results ------------------------------------------------------------------------------------
@@ -190,31 +200,41 @@ def plan_item(audit_id: int, key: str):
     item = services.create_plan_item(audit, found, plan, current_user)
     flash("Action-plan item created from the audit. Add its actions, lead and milestones.",
           "success")
-    return _done(url_for("plans.item", item_id=item.id))
+    return redirect_after_write(url_for("plans.item", item_id=item.id))
 
 
 # Settings -----------------------------------------------------------------------------------
 
-@bp.route("/settings", methods=["GET", "POST"])
+def _settings_page(form: AuditSettingsForm, status: int = 200):
+    return render("benchmark_audit/settings.html", fragment="settings_form", status=status,
+                  form=form)
+
+
+@bp.get("/settings")
 @admin_required
 def settings():
     """Benchmark 1 facts (Careers Leader, governor link, programme web page, last review)
     and the thresholds that suggest a rating from a measured figure."""
     form = AuditSettingsForm()
-    if request.method == "GET":
-        current = services.load_settings(_school_id())
-        form.careers_leader.data = current.careers_leader
-        form.governor_link.data = current.governor_link
-        form.programme_url.data = current.programme_url
-        form.last_review.data = current.last_review
-        form.achieved.data = current.thresholds.achieved
-        form.partial_above.data = current.thresholds.partial_above
-    elif form.validate():
-        services.save_settings(_school_id(), services.AuditSettings(
-            form.careers_leader.data or "", form.governor_link.data or "",
-            form.programme_url.data or "", form.last_review.data,
-            Thresholds(form.achieved.data, form.partial_above.data)))
-        flash("Audit settings saved.", "success")
-        return _done(url_for("benchmark_audit.index"))
-    return render("benchmark_audit/settings.html", fragment="settings_form",
-                  status=422 if form.errors else 200, form=form)
+    current = services.load_settings(_school_id())
+    form.careers_leader.data = current.careers_leader
+    form.governor_link.data = current.governor_link
+    form.programme_url.data = current.programme_url
+    form.last_review.data = current.last_review
+    form.achieved.data = current.thresholds.achieved
+    form.partial_above.data = current.thresholds.partial_above
+    return _settings_page(form)
+
+
+@bp.post("/settings")
+@admin_required
+def save_settings():
+    form = AuditSettingsForm()
+    if not form.validate():
+        return _settings_page(form, status=422)
+    services.save_settings(_school_id(), services.AuditSettings(
+        form.careers_leader.data or "", form.governor_link.data or "",
+        form.programme_url.data or "", form.last_review.data,
+        Thresholds(form.achieved.data, form.partial_above.data)))
+    flash("Audit settings saved.", "success")
+    return redirect_after_write(url_for("benchmark_audit.index"))

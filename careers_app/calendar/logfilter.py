@@ -4,17 +4,27 @@ from __future__ import annotations
 import logging
 import re
 
-TOKEN_PATH = re.compile(r"(/calendar/)[^/\s\"'?]+(\.ics)")
-REDACTED = r"\1[token]\2"
+# A feed path in any spelling a client or a scanner may send: any case, repeated, encoded
+# or dot slashes, an encoded dot before "ics", or no suffix at all. Only the link ids of the
+# staff pages (/calendar/12/revoke) are left alone.
+_SLASH = r"(?:/|%2f)"
+_END = r"(?=[/\s\"'?#;&]|$)"
+TOKEN_PATH = re.compile(
+    rf"(/calendar{_SLASH}(?:{_SLASH}|(?:\.|%2e){_SLASH})*)"  # the prefix, kept as it was
+    rf"(?!\d+{_END})"                                      # a link id is no token
+    rf"[^/\s\"'?#;&]+?"                                     # the token
+    rf"((?:\.|%2e)ics)?{_END}",                            # the suffix, kept as it was
+    re.IGNORECASE)
 
 
 def redact(text: str) -> str:
-    """'/calendar/abc123.ics' -> '/calendar/[token].ics'."""
-    return TOKEN_PATH.sub(REDACTED, text)
+    """'/calendar/abc123.ics' -> '/calendar/[token].ics', and so for every other spelling."""
+    return TOKEN_PATH.sub(lambda m: f"{m.group(1)}[token]{m.group(2) or ''}", text)
 
 
 class TokenRedactingFilter(logging.Filter):
-    """Masks /calendar/<token>.ics wherever it appears in a record's formatted message.
+    """Masks /calendar/<token>.ics (in any spelling) wherever it appears in a record's
+    formatted message.
 
     The message is formatted once here (so a token passed as an argument is caught too),
     then stored already formatted."""
@@ -24,7 +34,7 @@ class TokenRedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record: leave it to the handler's own error path
             return True
-        if "/calendar/" in message:
+        if "calendar" in message.lower():
             record.msg = redact(message)
             record.args = None
         return True

@@ -97,18 +97,22 @@ def _submitted_pupils() -> tuple[list[int], str | None]:
     return ids, (None if ids else "Tick at least one pupil who took part.")
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.get("/new")
 def new():
     """The quick log: defaults to today, an employer talk and my tutor group, all ticked."""
     form = EncounterForm()
-    if request.method == "GET":
-        defaults = _fresh(form)
-        # A report's "log an encounter for these pupils" link names them: ?pupil=1&pupil=2
-        chosen = int_list(request.args.getlist("pupil"))
-        if chosen:
-            form.group.data = ""
-            return _form_page(form, ticked=set(chosen), extra_ids=chosen, defaults=defaults)
-        return _form_page(form, defaults=defaults)
+    defaults = _fresh(form)
+    # A report's "log an encounter for these pupils" link names them: ?pupil=1&pupil=2
+    chosen = int_list(request.args.getlist("pupil"))
+    if chosen:
+        form.group.data = ""
+        return _form_page(form, ticked=set(chosen), extra_ids=chosen, defaults=defaults)
+    return _form_page(form, defaults=defaults)
+
+
+@bp.post("/new")
+def create():
+    form = EncounterForm()
     if request.form.get("show_pupils"):  # the no-JavaScript way to change group
         return _form_page(form)
     pupil_ids, pupil_error = _submitted_pupils()
@@ -164,10 +168,10 @@ def undo(encounter_id: int):
         abort(404)
     if not services.can_undo(current_user, encounter, current_app.config["UNDO_WINDOW"]):
         flash("It is too late to undo that. Open the encounter to delete it.", "error")
-        return redirect(url_for("encounters.show", encounter_id=encounter.id), 303)
+        return redirect_after_write(url_for("encounters.show", encounter_id=encounter.id))
     services.soft_delete(encounter)
     flash(f"Undone: “{encounter.title}” is no longer on any pupil's record.", "success")
-    return redirect(url_for("encounters.new"), 303)
+    return redirect_after_write(url_for("encounters.new"))
 
 
 @bp.get("/")
@@ -204,16 +208,21 @@ def _changeable(encounter_id: int):
     return encounter
 
 
-@bp.route("/<int:encounter_id>/edit", methods=["GET", "POST"])
+@bp.get("/<int:encounter_id>/edit")
 def edit(encounter_id: int):
     encounter = _changeable(encounter_id)
     current_ids = {part.pupil_id for part in encounter.participations}
-    if request.method == "GET":
-        form = EncounterForm(obj=encounter, organisation=encounter.organisation.name
-                             if encounter.organisation else "",
-                             benchmarks=list(encounter.benchmarks), group="")
-        form.kind.data = encounter.kind.value
-        return _form_page(form, encounter=encounter, ticked=current_ids, extra_ids=current_ids)
+    form = EncounterForm(obj=encounter, organisation=encounter.organisation.name
+                         if encounter.organisation else "",
+                         benchmarks=list(encounter.benchmarks), group="")
+    form.kind.data = encounter.kind.value
+    return _form_page(form, encounter=encounter, ticked=current_ids, extra_ids=current_ids)
+
+
+@bp.post("/<int:encounter_id>/edit")
+def update(encounter_id: int):
+    encounter = _changeable(encounter_id)
+    current_ids = {part.pupil_id for part in encounter.participations}
     form = EncounterForm()
     pupil_ids, pupil_error = _submitted_pupils()
     if request.form.get("show_pupils"):
@@ -228,15 +237,20 @@ def edit(encounter_id: int):
     return redirect_after_write(url_for("encounters.show", encounter_id=encounter.id))
 
 
-@bp.route("/<int:encounter_id>/delete", methods=["GET", "POST"])
+@bp.get("/<int:encounter_id>/delete")
 def delete(encounter_id: int):
+    """The confirmation page; the POST below deletes."""
     encounter = _changeable(encounter_id)
-    if request.method == "GET":
-        return render("encounters/delete.html", encounter=encounter,
-                      count=len(encounter.participations))
+    return render("encounters/delete.html", encounter=encounter,
+                  count=len(encounter.participations))
+
+
+@bp.post("/<int:encounter_id>/delete")
+def delete_confirmed(encounter_id: int):
+    encounter = _changeable(encounter_id)
     services.soft_delete(encounter)
     flash(f"Deleted “{encounter.title}”.", "success")
-    return redirect(url_for("encounters.index"), 303)
+    return redirect_after_write(url_for("encounters.index"))
 
 
 @bp.get("/settings")

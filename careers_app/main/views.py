@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -10,7 +10,7 @@ from ..placements.services import for_me as my_placements
 from ..pupils.services import own_participation, pupil_record, save_reflection
 from .services import pupil_summary, tutor_group_progress
 from ..security import public
-from ..templating import is_fragment_request, render
+from ..templating import is_fragment_request, redirect_after_write, render
 from .forms import ReflectionForm
 
 bp = Blueprint("main", __name__)
@@ -46,27 +46,47 @@ def _own_pupil():
     return current_user.pupil
 
 
-@bp.route("/me/reflections/<int:encounter_id>", methods=["GET", "POST"])
-def reflection(encounter_id: int):
-    """A pupil writes their reflection on an encounter they took part in (only their own)."""
-    pupil = _own_pupil()
-    participation = own_participation(pupil, encounter_id)
+def _own_participation(encounter_id: int):
+    participation = own_participation(_own_pupil(), encounter_id)
     if participation is None:
         abort(404)
+    return participation
+
+
+def _form_prefix(encounter) -> str:
+    return f"e{encounter.id}"  # one form per encounter can be open on /me at once
+
+
+def _reflection_page(form: ReflectionForm, encounter, status: int = 200):
+    return render("main/reflection.html", fragment="reflection_form", status=status, form=form,
+                  encounter=encounter)
+
+
+@bp.get("/me/reflections/<int:encounter_id>")
+def reflection(encounter_id: int):
+    """A pupil writes their reflection on an encounter they took part in (only their own)."""
+    participation = _own_participation(encounter_id)
     encounter = participation.encounter
-    prefix = f"e{encounter.id}"  # one form per encounter can be open on /me at once
-    form = ReflectionForm(prefix=prefix, data={"reflection": participation.reflection})
-    if request.method == "POST":
-        form = ReflectionForm(prefix=prefix)
-        if form.validate():
-            save_reflection(participation, form.reflection.data or "")
-            if is_fragment_request():
-                return render("main/reflection.html", fragment="reflection_display",
-                              encounter=encounter, reflection=participation.reflection)
-            flash("Your reflection is saved.", "success")
-            return redirect(url_for("main.me", _anchor=f"reflection-{encounter.id}"), 303)
-    return render("main/reflection.html", fragment="reflection_form",
-                  status=422 if form.errors else 200, form=form, encounter=encounter)
+    form = ReflectionForm(prefix=_form_prefix(encounter),
+                          data={"reflection": participation.reflection})
+    return _reflection_page(form, encounter)
+
+
+@bp.post("/me/reflections/<int:encounter_id>")
+def write_reflection(encounter_id: int):
+    participation = _own_participation(encounter_id)
+    encounter = participation.encounter
+    form = ReflectionForm(prefix=_form_prefix(encounter))
+    if not form.validate():
+        return _reflection_page(form, encounter, status=422)
+    save_reflection(participation, form.reflection.data or "")
+    target = url_for("main.me", _anchor=f"reflection-{encounter.id}")
+    if is_fragment_request():  # the saved reflection replaces the form in place
+        return redirect_after_write(target, render(
+            "main/reflection.html", fragment="reflection_display", encounter=encounter,
+            reflection=participation.reflection))
+    flash("Your reflection is saved.", "success")
+    return redirect_after_write(target)
 
 
 @bp.get("/healthz")

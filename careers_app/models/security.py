@@ -3,15 +3,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from ..extensions import db
 from .base import utcnow
+from .user import User
 
 
 class AuditLog(db.Model):
-    """Append-only: who did what, when, from where. Never updated (a trigger enforces it)."""
+    """Append-only: who did what, when, from where. Triggers refuse every UPDATE and DELETE
+    except the retention job's pruning of old entries (migration 0008).
+
+    An entry names an account by `user_id` only, never by its username, so erasing a pupil
+    leaves nothing in the log that names them; `username` is looked up when the log is read.
+    """
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_school_at", "school_id", "at"),)
@@ -20,7 +26,9 @@ class AuditLog(db.Model):
     # Null only for events with no school, such as a failed login for an unknown username.
     school_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("school.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(Integer)  # kept even if the user is deleted
-    username: Mapped[str] = mapped_column(String(80), default="")
+    # Only for an actor that is no account: "(command line)", or the username typed at a
+    # login that matched no account. Empty whenever user_id is set.
+    actor_label: Mapped[str] = mapped_column(String(80), default="")
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(60), default="")
     entity_id: Mapped[str] = mapped_column(String(40), default="")
@@ -28,6 +36,12 @@ class AuditLog(db.Model):
     ip: Mapped[str] = mapped_column(String(64), default="")
     path: Mapped[str] = mapped_column(String(300), default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Who acted, for reading: the account's current username (gone once it is erased), or
+    # the label of an actor that is no account.
+    username: Mapped[str] = column_property(func.coalesce(
+        select(User.username).where(User.id == user_id).correlate_except(User).scalar_subquery(),
+        actor_label))
 
 
 class LoginAttempt(db.Model):

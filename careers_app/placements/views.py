@@ -7,7 +7,7 @@ no login and authenticates by its one-time link.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
 from ..domain.academic import academic_year_label, academic_year_of
@@ -160,7 +160,8 @@ def assign(week_id: int, pupil_id: int):
     if error:
         return _assign_page(week, errors={pupil_id: error},
                             typed={pupil_id: form.organisation.data}, status=422)
-    return redirect(url_for("placements.week", week_id=week.id, _anchor=f"row-{pupil_id}"), 303)
+    return redirect_after_write(url_for("placements.week", week_id=week.id,
+                                        _anchor=f"row-{pupil_id}"))
 
 
 # One placement --------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from ..domain.dates import today_london
 from ..encounters.services import EncounterInputError
 from ..forms import int_list, options
 from ..pupils.services import group_options
-from ..templating import render
+from ..templating import redirect_after_write, render
 from . import event_services as services
 from .forms import EventForm
-from .views import _done, bp
+from .views import bp
 
 
 def _form(form: EventForm | None = None) -> EventForm:
@@ -60,15 +60,17 @@ def _save(form: EventForm, event=None):
         form[error.field_name].errors = [error.message]
         return _form_page(form, event, 422)
     flash(f"“{event.title}” is planned for {event.date.strftime('%-d %b %Y')}.", "success")
-    return _done(url_for("plans.event", encounter_id=event.id))
+    return redirect_after_write(url_for("plans.event", encounter_id=event.id))
 
 
-@bp.route("/events/new", methods=["GET", "POST"])
+@bp.get("/events/new")
 def new_event():
-    form = _form()
-    if request.method == "POST":
-        return _save(form)
-    return _form_page(form)
+    return _form_page(_form())
+
+
+@bp.post("/events/new")
+def create_event():
+    return _save(_form())
 
 
 @bp.get("/events/<int:encounter_id>")
@@ -79,13 +81,16 @@ def event(encounter_id: int):
                   count=len(event.participations), today=today_london())
 
 
-@bp.route("/events/<int:encounter_id>/edit", methods=["GET", "POST"])
-def edit_event(encounter_id: int):
+def _changeable_event(encounter_id: int):
     event = _event_or_404(encounter_id)
     if not services.can_change(current_user, event) or not event.planned:
         abort(403)
-    if request.method == "POST":
-        return _save(_form(), event)
+    return event
+
+
+@bp.get("/events/<int:encounter_id>/edit")
+def edit_event(encounter_id: int):
+    event = _changeable_event(encounter_id)
     form = _form(EventForm(obj=event, organisation=event.organisation.name
                            if event.organisation else ""))
     form.kind.data = event.kind.value
@@ -93,38 +98,48 @@ def edit_event(encounter_id: int):
     return _form_page(form, event)
 
 
-@bp.route("/events/<int:encounter_id>/cancel", methods=["GET", "POST"])
+@bp.post("/events/<int:encounter_id>/edit")
+def update_event(encounter_id: int):
+    return _save(_form(), _changeable_event(encounter_id))
+
+
+@bp.get("/events/<int:encounter_id>/cancel")
 def cancel_event(encounter_id: int):
-    event = _event_or_404(encounter_id)
-    if not services.can_change(current_user, event) or not event.planned:
-        abort(403)
-    if request.method == "GET":
-        return render("plans/event_cancel.html", event=event)
+    """The confirmation page; the POST below cancels."""
+    return render("plans/event_cancel.html", event=_changeable_event(encounter_id))
+
+
+@bp.post("/events/<int:encounter_id>/cancel")
+def cancel_event_confirmed(encounter_id: int):
+    event = _changeable_event(encounter_id)
     services.cancel_event(event)
     flash(f"Cancelled “{event.title}”. It leaves subscribed calendars.", "success")
-    return _done(url_for("plans.events"))
+    return redirect_after_write(url_for("plans.events"))
 
 
-@bp.route("/events/<int:encounter_id>/register", methods=["GET", "POST"])
+def _register_page(event, pupils, ticked: set[int], error: str | None = None):
+    return render("plans/register.html", fragment="register_form",
+                  status=422 if error else 200, event=event, pupils=pupils, ticked=ticked,
+                  error=error, too_early=event.date > today_london())
+
+
+@bp.get("/events/<int:encounter_id>/register")
 def register(encounter_id: int):
     """Take the register from the invited groups; only then does the event count."""
     event = _event_or_404(encounter_id)
     pupils = services.invited_pupils(event)
-    today = today_london()
-    error = None
-    if request.method == "POST":
-        ticked = set(int_list(request.form.getlist("pupil_ids")))
-        try:
-            services.take_register(event, sorted(ticked), today)
-        except (services.EventInputError, EncounterInputError) as problem:
-            error = problem.message
-        else:
-            flash(f"Register taken: {len(ticked)} pupils. “{event.title}” now counts "
-                  "towards their benchmarks.", "success")
-            return _done(url_for("encounters.show", encounter_id=event.id))
-    else:
-        already = {p.pupil_id for p in event.participations}
-        ticked = already or {p.id for p in pupils}
-    return render("plans/register.html", fragment="register_form",
-                  status=422 if error else 200, event=event, pupils=pupils, ticked=ticked,
-                  error=error, too_early=event.date > today)
+    already = {p.pupil_id for p in event.participations}
+    return _register_page(event, pupils, already or {p.id for p in pupils})
+
+
+@bp.post("/events/<int:encounter_id>/register")
+def take_register(encounter_id: int):
+    event = _event_or_404(encounter_id)
+    ticked = set(int_list(request.form.getlist("pupil_ids")))
+    try:
+        services.take_register(event, sorted(ticked), today_london())
+    except (services.EventInputError, EncounterInputError) as problem:
+        return _register_page(event, services.invited_pupils(event), ticked, problem.message)
+    flash(f"Register taken: {len(ticked)} pupils. “{event.title}” now counts "
+          "towards their benchmarks.", "success")
+    return redirect_after_write(url_for("encounters.show", encounter_id=event.id))

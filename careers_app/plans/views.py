@@ -28,13 +28,6 @@ def _school_id() -> int:
     return current_user.school_id
 
 
-def _done(target: str, fragment_response=None):
-    """After a valid write: the updated fragment for htmx, a 303 otherwise."""
-    if is_fragment_request() and fragment_response is not None:
-        return fragment_response
-    return redirect_after_write(target)
-
-
 def _staff_choices(blank: str):
     return options([(0, blank)] + [(u.id, u.display_name)
                                    for u in services.staff_users(_school_id())])
@@ -67,21 +60,39 @@ def _plan_details(form: PlanForm) -> services.PlanDetails:
                                 owner_id=form.owner_id.data or None)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-def new():
+def _may_create_plans() -> None:
     if not services.can_create_plans(current_user):
         abort(403)
-    form = PlanForm()
+
+
+def _plan_form(obj=None) -> PlanForm:
+    form = PlanForm(obj=obj)
     form.owner_id.choices = _staff_choices("No owner")
-    if request.method == "GET":
-        form.owner_id.data = current_user.id
-    elif form.validate():
-        plan = services.create_plan(_school_id(), _plan_details(form))
-        flash(f"Plan “{plan.title}” created. Add its aims or benchmarks next.", "success")
-        return _done(url_for("plans.show", plan_id=plan.id))
-    status = 422 if form.errors else 200
+    return form
+
+
+def _plan_form_page(form: PlanForm, plan=None, status: int = 200):
     return render("plans/plan_form.html", fragment="plan_form", status=status, form=form,
-                  plan=None)
+                  plan=plan)
+
+
+@bp.get("/new")
+def new():
+    _may_create_plans()
+    form = _plan_form()
+    form.owner_id.data = current_user.id
+    return _plan_form_page(form)
+
+
+@bp.post("/new")
+def create():
+    _may_create_plans()
+    form = _plan_form()
+    if not form.validate():
+        return _plan_form_page(form, status=422)
+    plan = services.create_plan(_school_id(), _plan_details(form))
+    flash(f"Plan “{plan.title}” created. Add its aims or benchmarks next.", "success")
+    return redirect_after_write(url_for("plans.show", plan_id=plan.id))
 
 
 @bp.get("/<int:plan_id>")
@@ -90,31 +101,38 @@ def show(plan_id: int):
     return render("plans/show.html", plan=plan, benchmarks=BY_NUMBER)
 
 
-@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@bp.get("/<int:plan_id>/edit")
 def edit(plan_id: int):
     plan = _editable_plan(plan_id)
-    form = PlanForm(obj=plan) if request.method == "GET" else PlanForm()
-    form.owner_id.choices = _staff_choices("No owner")
-    if request.method == "GET":
-        form.owner_id.data = plan.owner_id or 0
-    elif form.validate():
-        services.update_plan(plan, _plan_details(form))
-        flash("Plan updated.", "success")
-        return _done(url_for("plans.show", plan_id=plan.id))
-    status = 422 if form.errors else 200
-    return render("plans/plan_form.html", fragment="plan_form", status=status, form=form,
-                  plan=plan)
+    form = _plan_form(obj=plan)
+    form.owner_id.data = plan.owner_id or 0
+    return _plan_form_page(form, plan)
 
 
-@bp.route("/<int:plan_id>/delete", methods=["GET", "POST"])
-def delete(plan_id: int):
+@bp.post("/<int:plan_id>/edit")
+def update(plan_id: int):
     plan = _editable_plan(plan_id)
-    if request.method == "GET":
-        return render("plans/delete.html", plan=plan)
+    form = _plan_form()
+    if not form.validate():
+        return _plan_form_page(form, plan, status=422)
+    services.update_plan(plan, _plan_details(form))
+    flash("Plan updated.", "success")
+    return redirect_after_write(url_for("plans.show", plan_id=plan.id))
+
+
+@bp.get("/<int:plan_id>/delete")
+def delete(plan_id: int):
+    """The confirmation page; the POST below deletes."""
+    return render("plans/delete.html", plan=_editable_plan(plan_id))
+
+
+@bp.post("/<int:plan_id>/delete")
+def delete_confirmed(plan_id: int):
+    plan = _editable_plan(plan_id)
     title = plan.title
     services.delete_plan(plan)
     flash(f"Deleted the plan “{title}” and its milestones.", "success")
-    return _done(url_for("plans.index"))
+    return redirect_after_write(url_for("plans.index"))
 
 
 @bp.get("/<int:plan_id>/print")
@@ -160,11 +178,12 @@ def _item_form_page(form: ItemForm, *, plan, item=None, status: int = 200):
 
 
 def _save_item(form: ItemForm, *, plan, item=None):
+    created = item is None
     form.lead_user_id.choices = _staff_choices("Not a member of staff")
     if not form.validate():
         return _item_form_page(form, plan=plan, item=item, status=422)
     try:
-        if item is None:
+        if created:
             item = services.add_item(plan, _item_details(form))
         else:
             services.update_item(item, _item_details(form))
@@ -172,20 +191,23 @@ def _save_item(form: ItemForm, *, plan, item=None):
         form[error.field_name].errors = [error.message]
         return _item_form_page(form, plan=plan, item=item, status=422)
     target = url_for("plans.show", plan_id=plan.id, _anchor=f"item-{item.id}")
-    if request.endpoint == "plans.new_item":
+    if created:
         flash("Added to the plan.", "success")
-        return _done(target)
-    return _done(target, _item_page(item))
+        return redirect_after_write(target)
+    return redirect_after_write(target, _item_page(item))
 
 
-@bp.route("/<int:plan_id>/items/new", methods=["GET", "POST"])
+@bp.get("/<int:plan_id>/items/new")
 def new_item(plan_id: int):
     plan = _editable_plan(plan_id)
     form = ItemForm()
-    if request.method == "POST":
-        return _save_item(form, plan=plan)
     form.lead_user_id.choices = _staff_choices("Not a member of staff")
     return _item_form_page(form, plan=plan)
+
+
+@bp.post("/<int:plan_id>/items/new")
+def create_item(plan_id: int):
+    return _save_item(ItemForm(), plan=_editable_plan(plan_id))
 
 
 @bp.get("/items/<int:item_id>")
@@ -194,11 +216,9 @@ def item(item_id: int):
     return _item_page(_item_or_404(item_id))
 
 
-@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.get("/items/<int:item_id>/edit")
 def edit_item(item_id: int):
     item = _editable_item(item_id)
-    if request.method == "POST":
-        return _save_item(ItemForm(), plan=item.plan, item=item)
     form = ItemForm(obj=item)
     form.benchmark.data = str(item.benchmark) if item.benchmark else ""
     form.lead_user_id.data = item.lead_user_id or 0
@@ -207,34 +227,57 @@ def edit_item(item_id: int):
     return _item_form_page(form, plan=item.plan, item=item)
 
 
-@bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])
-def delete_item(item_id: int):
+@bp.post("/items/<int:item_id>/edit")
+def update_item(item_id: int):
     item = _editable_item(item_id)
-    if request.method == "GET":
-        return render("plans/delete_item.html", item=item, plan=item.plan)
+    return _save_item(ItemForm(), plan=item.plan, item=item)
+
+
+@bp.get("/items/<int:item_id>/delete")
+def delete_item(item_id: int):
+    """The confirmation page; the POST below deletes."""
+    item = _editable_item(item_id)
+    return render("plans/delete_item.html", item=item, plan=item.plan)
+
+
+@bp.post("/items/<int:item_id>/delete")
+def delete_item_confirmed(item_id: int):
+    item = _editable_item(item_id)
     plan_id = item.plan_id
     services.delete_item(item)
     flash("Deleted the aim and its milestones.", "success")
-    return _done(url_for("plans.show", plan_id=plan_id))
+    return redirect_after_write(url_for("plans.show", plan_id=plan_id))
 
 
-@bp.route("/items/<int:item_id>/status", methods=["GET", "POST"])
-def status(item_id: int):
+def _status_item(item_id: int):
     """RAG status with a dated note: the plan's editors and the item's lead."""
     item = _item_or_404(item_id)
     if not services.can_update_item(current_user, item):
         abort(403)
-    if request.method == "GET":
-        form = StatusForm(rag=item.rag, status_note=item.status_note)
-    else:
-        form = StatusForm()
-        if form.validate():
-            services.update_status(item, form.rag.data or "", form.status_note.data or "",
-                                   form.status_date.data)
-            return _done(url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"),
-                         _item_page(item))
-    return render("plans/status_form.html", fragment="status_form",
-                  status=422 if form.errors else 200, form=form, item=item, plan=item.plan)
+    return item
+
+
+def _status_page(form: StatusForm, item, status: int = 200):
+    return render("plans/status_form.html", fragment="status_form", status=status, form=form,
+                  item=item, plan=item.plan)
+
+
+@bp.get("/items/<int:item_id>/status")
+def status(item_id: int):
+    item = _status_item(item_id)
+    return _status_page(StatusForm(rag=item.rag, status_note=item.status_note), item)
+
+
+@bp.post("/items/<int:item_id>/status")
+def save_status(item_id: int):
+    item = _status_item(item_id)
+    form = StatusForm()
+    if not form.validate():
+        return _status_page(form, item, status=422)
+    services.update_status(item, form.rag.data or "", form.status_note.data or "",
+                           form.status_date.data)
+    return redirect_after_write(
+        url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"), _item_page(item))
 
 
 # Milestones -------------------------------------------------------------------------------
@@ -282,35 +325,42 @@ def _milestone_form_page(form, *, item, milestone=None, status: int = 200):
 
 
 def _save_milestone(form: MilestoneForm, *, item, milestone=None):
+    created = milestone is None
     if not form.validate():
         return _milestone_form_page(form, item=item, milestone=milestone, status=422)
     try:
-        if milestone is None:
+        if created:
             milestone = services.add_milestone(item, _milestone_details(form))
         else:
             services.update_milestone(milestone, _milestone_details(form))
     except services.PlanInputError as error:
         form[error.field_name].errors = [error.message]
         return _milestone_form_page(form, item=item, milestone=milestone, status=422)
-    if milestone is not None and request.endpoint == "plans.new_milestone":
+    if created:
         # A new milestone may land anywhere in the date order: refresh the whole item.
         response = _item_page(item)
         response.headers["HX-Retarget"] = f"#item-{item.id}"
         response.headers["HX-Reswap"] = "outerHTML"
-        return _done(url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"),
-                     response)
-    return _done(_milestone_target(milestone), _milestone_page(milestone))
+        return redirect_after_write(
+            url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"), response)
+    return redirect_after_write(_milestone_target(milestone), _milestone_page(milestone))
 
 
-@bp.route("/items/<int:item_id>/milestones/new", methods=["GET", "POST"])
-def new_milestone(item_id: int):
+def _item_for_new_milestone(item_id: int):
     item = _item_or_404(item_id)
     if not services.can_update_item(current_user, item):
         abort(403)
-    form = MilestoneForm()
-    if request.method == "POST":
-        return _save_milestone(form, item=item)
-    return _milestone_form_page(form, item=item)
+    return item
+
+
+@bp.get("/items/<int:item_id>/milestones/new")
+def new_milestone(item_id: int):
+    return _milestone_form_page(MilestoneForm(), item=_item_for_new_milestone(item_id))
+
+
+@bp.post("/items/<int:item_id>/milestones/new")
+def create_milestone(item_id: int):
+    return _save_milestone(MilestoneForm(), item=_item_for_new_milestone(item_id))
 
 
 @bp.get("/milestones/<int:milestone_id>")
@@ -318,13 +368,17 @@ def milestone(milestone_id: int):
     return _milestone_page(_milestone_or_404(milestone_id))
 
 
-@bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
+@bp.get("/milestones/<int:milestone_id>/edit")
 def edit_milestone(milestone_id: int):
     milestone = _updatable_milestone(milestone_id)
-    if request.method == "POST":
-        return _save_milestone(MilestoneForm(), item=milestone.item, milestone=milestone)
     return _milestone_form_page(MilestoneForm(obj=milestone), item=milestone.item,
                                 milestone=milestone)
+
+
+@bp.post("/milestones/<int:milestone_id>/edit")
+def update_milestone(milestone_id: int):
+    milestone = _updatable_milestone(milestone_id)
+    return _save_milestone(MilestoneForm(), item=milestone.item, milestone=milestone)
 
 
 @bp.post("/milestones/<int:milestone_id>/toggle")
@@ -335,7 +389,7 @@ def toggle_milestone(milestone_id: int):
     services.set_done(milestone, done)
     if not is_fragment_request():
         flash(f"“{milestone.title}” marked {'done' if done else 'not done'}.", "success")
-    return _done(_milestone_target(milestone), _milestone_page(milestone))
+    return redirect_after_write(_milestone_target(milestone), _milestone_page(milestone))
 
 
 @bp.post("/milestones/<int:milestone_id>/delete")
@@ -344,7 +398,8 @@ def delete_milestone(milestone_id: int):
     item = milestone.item
     services.delete_milestone(milestone)
     flash("Milestone deleted.", "success")
-    return _done(url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"))
+    return redirect_after_write(
+        url_for("plans.show", plan_id=item.plan_id, _anchor=f"item-{item.id}"))
 
 
 @bp.get("/mine")

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from .. import audit_trail
-from ..database import write_transaction
+from ..database import audit_pruning, write_transaction
 from ..domain.academic import academic_year_of
 from ..domain.benchmarks import EncounterKind, kind_label
-from ..domain.dates import today_london
+from ..domain.dates import LONDON, today_london
 from ..extensions import db
-from ..models import AuditLog, Encounter, Participation, Pupil, School, User
+from ..models import AuditLog, Encounter, LoginAttempt, Participation, Pupil, School, User
 from ..models.roster import Destination, ImportBatch
 from ..placements import services as placements  # work experience (issue 16)
 
@@ -62,6 +62,10 @@ def subject_access_export(pupil: Pupil) -> dict:
         AuditLog.school_id == pupil.school_id,
         ((AuditLog.entity == "pupil") & (AuditLog.entity_id == str(pupil.id)))
         | ((AuditLog.user_id == user.id) if user else False)).order_by(AuditLog.id)).all()
+    # The throttle's record of every login attempt against the pupil's account.
+    attempts = db.session.scalars(select(LoginAttempt).where(
+        LoginAttempt.username == user.username.lower()).order_by(LoginAttempt.id)).all() \
+        if user else []
     return {
         "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "school": school.name,
@@ -85,6 +89,8 @@ def subject_access_export(pupil: Pupil) -> dict:
                          for d in destinations],
         "audit_log": [{"at": _iso(e.at), "action": e.action, "by": e.username,
                        "what": f"{e.entity} {e.entity_id} {e.detail}".strip()} for e in trail],
+        "login_attempts": [{"at": _iso(a.at), "from": a.ip, "succeeded": a.succeeded,
+                            "from_a_known_browser": a.trusted_device} for a in attempts],
     }
 
 
@@ -103,6 +109,16 @@ def _forget_import_rows(school_id: int, upns: set[str]) -> None:
             db.session.delete(batch)
 
 
+def _delete_accounts(pupil_ids: list[int]) -> None:
+    """Delete these pupils' logins and the throttle's record of attempts on them. The audit
+    log names accounts by id only, so once the account is gone no username is left."""
+    usernames = list(db.session.scalars(select(func.lower(User.username))
+                                        .where(User.pupil_id.in_(pupil_ids))))
+    if usernames:
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.username.in_(usernames)))
+    db.session.execute(delete(User).where(User.pupil_id.in_(pupil_ids)))
+
+
 def erase_pupil(pupil: Pupil) -> None:
     """Remove one pupil everywhere: record, login, participations, guidance, destinations.
 
@@ -114,7 +130,7 @@ def erase_pupil(pupil: Pupil) -> None:
         if guidance:
             db.session.execute(delete(Encounter).where(Encounter.id.in_(guidance)))
         placements.erase_records([pupil.id])
-        db.session.execute(delete(User).where(User.pupil_id == pupil.id))
+        _delete_accounts([pupil.id])
         db.session.execute(delete(Destination).where(Destination.pupil_id == pupil.id))
         db.session.execute(delete(Participation).where(Participation.pupil_id == pupil.id))
         _forget_import_rows(pupil.school_id, {pupil.upn})
@@ -125,12 +141,25 @@ def erase_pupil(pupil: Pupil) -> None:
 
 @dataclass
 class RetentionPlan:
+    school_id: int
     cutoff: date
     pupils: list[Pupil]
+    audit_entries: int  # audit-log entries from before the cutoff, deleted with the leavers
+
+    @property
+    def cutoff_time(self) -> datetime:
+        """The start of the cutoff day in London (as UTC): older audit entries may go."""
+        return datetime.combine(self.cutoff, time(), LONDON).astimezone(timezone.utc)
+
+
+def _old_audit_entries(school_id: int):
+    """The school's entries (and those of no school, such as logins to unknown usernames)."""
+    return or_(AuditLog.school_id == school_id, AuditLog.school_id.is_(None))
 
 
 def retention_plan(school_id: int, years: int, today: date | None = None) -> RetentionPlan:
-    """Leavers who left more than `years` ago (at least three, for Benchmark 3)."""
+    """Leavers who left more than `years` ago (at least three, for Benchmark 3), and the
+    audit-log entries older than that."""
     if years < MIN_RETENTION_YEARS:
         raise ValueError(f"Keep leavers for at least {MIN_RETENTION_YEARS} years: "
                          "Benchmark 3 needs their destinations.")
@@ -139,17 +168,36 @@ def retention_plan(school_id: int, years: int, today: date | None = None) -> Ret
     pupils = db.session.scalars(select(Pupil).where(
         Pupil.school_id == school_id, Pupil.left_on.is_not(None), Pupil.left_on < cutoff,
         Pupil.legal_forename != ANONYMOUS).order_by(Pupil.left_on, Pupil.id)).all()
-    return RetentionPlan(cutoff, list(pupils))
+    plan = RetentionPlan(school_id, cutoff, list(pupils), 0)
+    plan.audit_entries = db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        _old_audit_entries(school_id), AuditLog.at < plan.cutoff_time))
+    return plan
 
+
+def _prune_audit_log(plan: RetentionPlan) -> int:
+    """The one sanctioned way audit entries leave the log: older than the retention cutoff,
+    in the retention job's transaction (the database refuses every other delete)."""
+    if not plan.audit_entries:
+        return 0
+    with audit_pruning(db.session.connection(), plan.cutoff_time):
+        result = db.session.execute(delete(AuditLog).where(
+            _old_audit_entries(plan.school_id), AuditLog.at < plan.cutoff_time))
+    return result.rowcount
 
 
 def anonymise(plan: RetentionPlan) -> int:
-    """Strip identity from the planned leavers; their anonymous counts stay in old figures."""
+    """Strip identity from the planned leavers; their anonymous counts stay in old figures.
+    Audit entries older than the cutoff are deleted in the same transaction."""
     ids = [p.id for p in plan.pupils]
-    if not ids:
+    if not ids and not plan.audit_entries:
         return 0
     with write_transaction():
-        school_id = plan.pupils[0].school_id
+        school_id = plan.school_id
+        pruned = _prune_audit_log(plan)
+        if not ids:
+            audit_trail.record("retention", entity="audit_log", school_id=school_id,
+                               detail=f"deleted {pruned} audit entries from before {plan.cutoff}")
+            return 0
         guidance = _guidance_encounter_ids(ids)
         if guidance:
             db.session.execute(update(Encounter).where(Encounter.id.in_(guidance))
@@ -159,7 +207,7 @@ def anonymise(plan: RetentionPlan) -> int:
         db.session.execute(update(Destination).where(Destination.pupil_id.in_(ids))
                            .values(provider=""))
         placements.forget_texts(ids)
-        db.session.execute(delete(User).where(User.pupil_id.in_(ids)))
+        _delete_accounts(ids)
         _forget_import_rows(school_id, {p.upn for p in plan.pupils})
         for pupil in plan.pupils:
             pupil.legal_forename = ANONYMOUS
@@ -168,5 +216,6 @@ def anonymise(plan: RetentionPlan) -> int:
             pupil.upn = f"ANON{pupil.id:09d}"[:13]
             pupil.tutor_group = None
         audit_trail.record("retention", entity="pupil", school_id=school_id,
-                           detail=f"anonymised {len(ids)} leavers who left before {plan.cutoff}")
+                           detail=f"anonymised {len(ids)} leavers who left before {plan.cutoff}"
+                           + (f"; deleted {pruned} older audit entries" if pruned else ""))
     return len(ids)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, request, url_for
 from flask_login import current_user
 
 from .. import audit_trail
 from ..database import write_transaction
 from ..pupils.services import get_pupil
 from ..security import admin_required
-from ..templating import render
+from ..templating import redirect_after_write, render
 from . import services
 
 bp = Blueprint("privacy", __name__)
@@ -37,33 +37,42 @@ def export(pupil_id: int):
     return response
 
 
-@bp.route("/pupils/<int:pupil_id>/erase", methods=["GET", "POST"])
+@bp.get("/pupils/<int:pupil_id>/erase")
 @admin_required
 def erase(pupil_id: int):
-    """Erase a pupil after the admin types their UPN to confirm."""
+    """Erase a pupil after the admin types their UPN to confirm (the POST below)."""
+    return render("privacy/erase.html", pupil=_pupil(pupil_id), error=None)
+
+
+@bp.post("/pupils/<int:pupil_id>/erase")
+@admin_required
+def erase_confirmed(pupil_id: int):
     pupil = _pupil(pupil_id)
-    error = None
-    if request.method == "POST":
-        if request.form.get("confirm_upn", "").strip().upper() == pupil.upn:
-            name = pupil.display_name
-            services.erase_pupil(pupil)
-            flash(f"{name} has been erased from Careers Tracker.", "success")
-            return redirect(url_for("pupils.index"), 303)
-        error = "Type the pupil's UPN exactly as shown to confirm."
-    return render("privacy/erase.html", status=422 if error else 200, pupil=pupil, error=error)
+    if request.form.get("confirm_upn", "").strip().upper() != pupil.upn:
+        return render("privacy/erase.html", status=422, pupil=pupil,
+                      error="Type the pupil's UPN exactly as shown to confirm.")
+    name = pupil.display_name
+    services.erase_pupil(pupil)
+    flash(f"{name} has been erased from Careers Tracker.", "success")
+    return redirect_after_write(url_for("pupils.index"))
 
 
 def _retention_years() -> int:
     return int(current_app.config.get("RETENTION_YEARS", 6))
 
 
-@bp.route("/admin/retention", methods=["GET", "POST"])
+@bp.get("/admin/retention")
 @admin_required
 def retention():
     """Dry run first: who would be anonymised. Then apply on a second, explicit step."""
     plan = services.retention_plan(current_user.school_id, _retention_years())
-    if request.method == "POST":
-        count = services.anonymise(plan)
-        flash(f"Anonymised {count} former pupils.", "success")
-        return redirect(url_for("privacy.retention"), 303)
     return render("privacy/retention.html", plan=plan, years=_retention_years())
+
+
+@bp.post("/admin/retention")
+@admin_required
+def apply_retention():
+    plan = services.retention_plan(current_user.school_id, _retention_years())
+    count = services.anonymise(plan)
+    flash(f"Anonymised {count} former pupils.", "success")
+    return redirect_after_write(url_for("privacy.retention"))

@@ -31,6 +31,7 @@ def _filters(form: PupilFilterForm) -> services.PupilFilters:
 
 
 @bp.get("/")
+@audit_trail.shows_special_data
 def index():
     school_id = current_user.school_id
     form = PupilFilterForm(request.args)
@@ -40,17 +41,14 @@ def index():
     valid_or_400(form)
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     pupils, total = services.search_pupils(school_id, _filters(form), page=page)
+    audit_trail.shown_pupils(len(pupils))
     today = today_london()
-    response = render("pupils/index.html", fragment="results", form=form, pupils=pupils,
-                      total=total, page=page, page_size=services.PAGE_SIZE,
-                      left_ids={p.id for p in pupils if has_left(p.left_on, today)},
-                      academic_year=academic_year_of(today))
-    if pupils:
-        # Once the page is rendered: this write's commit expires the pupils, and reading
-        # them again would cost a query per pupil.
-        audit_trail.record_now("view_sensitive", entity="pupil",
-                               detail=f"pupil list with flags: {len(pupils)} pupils")
-    return response
+    # The audit entry is written after the page is rendered (audit_trail's after-request
+    # hook): its commit would expire the pupils, and reading them again costs a query each.
+    return render("pupils/index.html", fragment="results", form=form, pupils=pupils,
+                  total=total, page=page, page_size=services.PAGE_SIZE,
+                  left_ids={p.id for p in pupils if has_left(p.left_on, today)},
+                  academic_year=academic_year_of(today))
 
 
 def _pupil_or_404(pupil_id: int):
@@ -61,9 +59,9 @@ def _pupil_or_404(pupil_id: int):
 
 
 @bp.get("/<int:pupil_id>")
+@audit_trail.shows_special_data
 def show(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
-    audit_trail.record_now("view_sensitive", entity="pupil", entity_id=pupil.id)
     today = today_london()
     return render("pupils/show.html", pupil=pupil,
                   record=services.pupil_record(pupil, for_staff=True),
@@ -79,28 +77,36 @@ def _year_choices(current: int) -> list:
     return options((str(y), f"Year {y}") for y in sorted(years))
 
 
-@bp.route("/<int:pupil_id>/edit", methods=["GET", "POST"])
+def _edit_page(form: PupilForm, pupil, current_year: int, status: int = 200):
+    form.year_group.choices = _year_choices(current_year)
+    return render("pupils/edit.html", fragment="pupil_form", status=status, form=form,
+                  pupil=pupil)
+
+
+@bp.get("/<int:pupil_id>/edit")
 @admin_required
+@audit_trail.shows_special_data
 def edit(pupil_id: int):
     """An admin corrects a pupil's details and flags (the MIS import normally keeps them)."""
     pupil = _pupil_or_404(pupil_id)
+    current_year = pupil.year_group_in(academic_year_of(today_london()))
+    return _edit_page(PupilForm(obj=pupil, year_group=str(current_year)), pupil, current_year)
+
+
+@bp.post("/<int:pupil_id>/edit")
+@admin_required
+def update(pupil_id: int):
+    pupil = _pupil_or_404(pupil_id)
     academic_year = academic_year_of(today_london())
     current_year = pupil.year_group_in(academic_year)
-    if request.method == "GET":
-        form = PupilForm(obj=pupil, year_group=str(current_year))
-    else:
-        form = PupilForm()
+    form = PupilForm()
     form.year_group.choices = _year_choices(current_year)
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            try:
-                roster_services.update_pupil(pupil, form.pupil_values(academic_year))
-            except roster_services.PupilInputError as error:
-                form[error.field_name].errors.append(error.message)
-            else:
-                flash(f"Saved {pupil.display_name}.", "success")
-                return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
-        status = 422
-    return render("pupils/edit.html", fragment="pupil_form", status=status, form=form,
-                  pupil=pupil)
+    if form.validate():
+        try:
+            roster_services.update_pupil(pupil, form.pupil_values(academic_year))
+        except roster_services.PupilInputError as error:
+            form[error.field_name].errors.append(error.message)
+        else:
+            flash(f"Saved {pupil.display_name}.", "success")
+            return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
+    return _edit_page(form, pupil, current_year, status=422)

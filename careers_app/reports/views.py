@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
+from .. import audit_trail
 from ..domain.academic import YEAR_GROUPS, academic_year_label, academic_year_of
 from ..domain.academic import year_group as year_group_of
 from ..domain.benchmarks import ORGANISATION_KIND_LABELS, kind_label
@@ -90,6 +91,7 @@ def _rule_or_404(rule_key: str, year_group: int):
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>")
+@audit_trail.shows_special_data
 def gaps(rule_key: str, year_group: int):
     """Pupils in a year group who have not met a rule, with the quick-log button."""
     rule = _rule_or_404(rule_key, year_group)
@@ -103,6 +105,7 @@ def gaps(rule_key: str, year_group: int):
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>.csv")
+@audit_trail.shows_special_data
 def gaps_csv(rule_key: str, year_group: int):
     rule = _rule_or_404(rule_key, year_group)
     _form, year, filters, today = _filter_form()
@@ -127,6 +130,7 @@ def _pupil_row(gap: services.Gap, year: int) -> list:
 
 
 @bp.get("/pal")
+@audit_trail.shows_special_data
 def pal():
     """Provider Access Legislation: per phase, per pupil, providers met and who is short."""
     form, year, filters, today = _filter_form()
@@ -138,6 +142,7 @@ def pal():
 
 
 @bp.get("/pal.csv")
+@audit_trail.shows_special_data
 def pal_csv():
     _form, year, filters, today = _filter_form()
     phases = services.pal_report(current_user.school_id, year, today, filters)
@@ -168,23 +173,32 @@ def encounters_csv():
                         header, rows())
 
 
-@bp.route("/settings", methods=["GET", "POST"])
+def _settings_page(form: RuleSettingsForm, status: int = 200):
+    return render("reports/settings.html", fragment="settings_form", status=status, form=form,
+                  rules=RULES)
+
+
+@bp.get("/settings")
 @admin_required
 def settings():
     """The careers leader tunes the thresholds schools may set."""
     current = services.school_settings(current_user.school_id)
     form = RuleSettingsForm()
-    if request.method == "GET":
-        form.bm6_pre16.data = current.threshold(RULES_BY_KEY["bm6_pre16"])
-        form.bm6_post16.data = current.threshold(RULES_BY_KEY["bm6_post16"])
-        form.guidance_needs_level6.data = current.guidance_needs_level6
-    elif form.validate():
-        chosen = RuleSettings({"bm6_pre16": form.bm6_pre16.data,
-                               "bm6_post16": form.bm6_post16.data},
-                              bool(form.guidance_needs_level6.data))
-        services.save_school_settings(current_user.school_id, chosen)
-        flash("Benchmark settings saved. The dashboard now uses them.", "success")
-        return redirect_after_write(url_for("reports.benchmarks"))
-    status = 422 if form.errors else 200
-    return render("reports/settings.html", fragment="settings_form", status=status, form=form,
-                  rules=RULES)
+    form.bm6_pre16.data = current.threshold(RULES_BY_KEY["bm6_pre16"])
+    form.bm6_post16.data = current.threshold(RULES_BY_KEY["bm6_post16"])
+    form.guidance_needs_level6.data = current.guidance_needs_level6
+    return _settings_page(form)
+
+
+@bp.post("/settings")
+@admin_required
+def save_settings():
+    form = RuleSettingsForm()
+    if not form.validate():
+        return _settings_page(form, status=422)
+    chosen = RuleSettings({"bm6_pre16": form.bm6_pre16.data,
+                           "bm6_post16": form.bm6_post16.data},
+                          bool(form.guidance_needs_level6.data))
+    services.save_school_settings(current_user.school_id, chosen)
+    flash("Benchmark settings saved. The dashboard now uses them.", "success")
+    return redirect_after_write(url_for("reports.benchmarks"))

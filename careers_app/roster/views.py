@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -39,32 +39,36 @@ def destination_year_label(year_after: int, left_on: date | None = None) -> str:
     return year_after_label(year_after, academic_year_of(left_on) if left_on else None)
 
 
-_done = redirect_after_write
-
-
 # Import ---------------------------------------------------------------------------------
 
-@bp.route("/pupils/import", methods=["GET", "POST"])
+def _upload_page(form: UploadForm, file_error: str | None = None, status: int = 200):
+    return render("roster/upload.html", fragment="upload_form", status=status, form=form,
+                  file_error=file_error)
+
+
+@bp.get("/pupils/import")
 @admin_required
 def import_upload():
     """Step 1: upload the MIS export. Nothing about pupils changes yet."""
+    return _upload_page(UploadForm())
+
+
+@bp.post("/pupils/import")
+@admin_required
+def start_import():
     form = UploadForm()
-    file_error = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            batch = services.start_import(current_user.school_id, current_user.id,
-                                          upload.filename or "", upload.read())
-        except ImportFileError as error:
-            file_error = str(error)
-        else:
-            if mapping_problems(services.batch_mapping(batch), len(batch.headers)):
-                flash("Some columns were not recognised. Say what they hold.", "info")
-                return redirect(url_for("roster.import_mapping", token=batch.token), 303)
-            return redirect(url_for("roster.import_preview", token=batch.token), 303)
-    status = 422 if (form.errors or file_error) else 200
-    return render("roster/upload.html", fragment="upload_form", status=status, form=form,
-                  file_error=file_error)
+    if not form.validate():
+        return _upload_page(form, status=422)
+    upload = form.file.data
+    try:
+        batch = services.start_import(current_user.school_id, current_user.id,
+                                      upload.filename or "", upload.read())
+    except ImportFileError as error:
+        return _upload_page(form, str(error), status=422)
+    if mapping_problems(services.batch_mapping(batch), len(batch.headers)):
+        flash("Some columns were not recognised. Say what they hold.", "info")
+        return redirect_after_write(url_for("roster.import_mapping", token=batch.token))
+    return redirect_after_write(url_for("roster.import_preview", token=batch.token))
 
 
 def _batch_or_404(token: str):
@@ -84,32 +88,41 @@ def _samples(batch, index: int) -> list[str]:
     return values
 
 
-@bp.route("/pupils/import/<token>/columns", methods=["GET", "POST"])
+def _mapping_page(batch, form, problems: list[str], status: int = 200):
+    return render("roster/mapping.html", fragment="mapping_form", status=status, form=form,
+                  batch=batch, problems=problems,
+                  samples=[_samples(batch, i) for i in range(len(batch.headers))])
+
+
+@bp.get("/pupils/import/<token>/columns")
 @admin_required
 def import_mapping(token: str):
     """Step 2 (when needed): say which column holds what. Remembered for the next file."""
     batch = _batch_or_404(token)
     if batch.applied_at:
-        return redirect(url_for("roster.import_done", token=token), 303)
-    headers = list(batch.headers)
-    if request.method == "POST":
-        form = mapping_form(headers, {}, formdata=request.form)
-        problems = []
-        if form.validate():
-            mapping = mapping_from_form(form, len(headers))
-            problems = [f"Two columns are marked as {FIELD_LABELS[name]}: choose one."
-                        for name in form.duplicates] + mapping_problems(mapping, len(headers))
-            if not problems:
-                services.save_mapping(batch, mapping)
-                return _done(url_for("roster.import_preview", token=token))
-        return render("roster/mapping.html", fragment="mapping_form", status=422, form=form,
-                      batch=batch, problems=problems or ["Choose from the lists."],
-                      samples=[_samples(batch, i) for i in range(len(headers))])
+        return redirect_after_write(url_for("roster.import_done", token=token))
     mapping = services.batch_mapping(batch)
-    form = mapping_form(headers, mapping)
-    return render("roster/mapping.html", fragment="mapping_form", form=form, batch=batch,
-                  problems=mapping_problems(mapping, len(headers)),
-                  samples=[_samples(batch, i) for i in range(len(headers))])
+    return _mapping_page(batch, mapping_form(list(batch.headers), mapping),
+                         mapping_problems(mapping, len(batch.headers)))
+
+
+@bp.post("/pupils/import/<token>/columns")
+@admin_required
+def save_import_mapping(token: str):
+    batch = _batch_or_404(token)
+    if batch.applied_at:
+        return redirect_after_write(url_for("roster.import_done", token=token))
+    headers = list(batch.headers)
+    form = mapping_form(headers, {}, formdata=request.form)
+    problems = []
+    if form.validate():
+        mapping = mapping_from_form(form, len(headers))
+        problems = [f"Two columns are marked as {FIELD_LABELS[name]}: choose one."
+                    for name in form.duplicates] + mapping_problems(mapping, len(headers))
+        if not problems:
+            services.save_mapping(batch, mapping)
+            return redirect_after_write(url_for("roster.import_preview", token=token))
+    return _mapping_page(batch, form, problems or ["Choose from the lists."], status=422)
 
 
 def _preview_page(batch, form: ConfirmForm, status: int = 200, preview=None):
@@ -128,7 +141,7 @@ def import_preview(token: str):
     """Step 3: what would change, and every row error, before anything is written."""
     batch = _batch_or_404(token)
     if batch.applied_at:
-        return redirect(url_for("roster.import_done", token=token), 303)
+        return redirect_after_write(url_for("roster.import_done", token=token))
     return _preview_page(batch, ConfirmForm())
 
 
@@ -149,7 +162,7 @@ def import_confirm(token: str):
         flash("This file had already been imported; nothing more was changed.", "info")
     else:
         flash("Import complete.", "success")
-    return _done(url_for("roster.import_done", token=token))
+    return redirect_after_write(url_for("roster.import_done", token=token))
 
 
 @bp.get("/pupils/import/<token>/done")
@@ -157,7 +170,7 @@ def import_confirm(token: str):
 def import_done(token: str):
     batch = _batch_or_404(token)
     if not batch.applied_at:
-        return redirect(url_for("roster.import_preview", token=token), 303)
+        return redirect_after_write(url_for("roster.import_preview", token=token))
     return render("roster/done.html", fragment="result", batch=batch, result=batch.result or {})
 
 
@@ -225,52 +238,79 @@ def _pupil_or_404(pupil_id: int):
     return pupil
 
 
-@bp.route("/pupils/<int:pupil_id>/guidance/new", methods=["GET", "POST"])
-def guidance_new(pupil_id: int):
-    """Record a guidance interview with one pupil: adviser, notes, agreed actions."""
-    pupil = _pupil_or_404(pupil_id)
-    form = GuidanceForm()
-    if form.validate_on_submit():
-        services.record_guidance(pupil, current_user, services.GuidanceDetails(
-            date=form.date.data, adviser_name=form.adviser_name.data,
-            adviser_level6=form.adviser_level6.data, notes=form.notes.data or "",
-            notes_staff_only=form.notes_staff_only.data,
-            agreed_actions=form.agreed_actions.data or "", meaningful=form.meaningful.data))
-        flash(f"Guidance interview recorded for {pupil.display_name}.", "success")
-        return _done(url_for("pupils.show", pupil_id=pupil.id))
-    status = 422 if form.errors else 200
+def _guidance_page(form: GuidanceForm, pupil, status: int = 200):
     return render("roster/guidance.html", fragment="guidance_form", status=status, form=form,
                   pupil=pupil, academic_year=academic_year_of(today_london()))
 
 
+@bp.get("/pupils/<int:pupil_id>/guidance/new")
+def guidance_new(pupil_id: int):
+    """Record a guidance interview with one pupil: adviser, notes, agreed actions."""
+    return _guidance_page(GuidanceForm(), _pupil_or_404(pupil_id))
+
+
+@bp.post("/pupils/<int:pupil_id>/guidance/new")
+def record_guidance(pupil_id: int):
+    pupil = _pupil_or_404(pupil_id)
+    form = GuidanceForm()
+    if not form.validate():
+        return _guidance_page(form, pupil, status=422)
+    services.record_guidance(pupil, current_user, services.GuidanceDetails(
+        date=form.date.data, adviser_name=form.adviser_name.data,
+        adviser_level6=form.adviser_level6.data, notes=form.notes.data or "",
+        notes_staff_only=form.notes_staff_only.data,
+        agreed_actions=form.agreed_actions.data or "", meaningful=form.meaningful.data))
+    flash(f"Guidance interview recorded for {pupil.display_name}.", "success")
+    return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
+
+
 # Destinations ---------------------------------------------------------------------------
 
-@bp.route("/pupils/<int:pupil_id>/destination", methods=["GET", "POST"])
-def destination_edit(pupil_id: int):
-    """Record where a leaver is in one of the three years after leaving."""
+def _leaver_or_404(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
     if pupil.left_on is None:
         abort(404)
+    return pupil
+
+
+def _destination_form(pupil) -> DestinationForm:
     form = DestinationForm()
     leaving_year = academic_year_of(pupil.left_on)
     form.year_after.choices = options((str(n), year_after_label(n, leaving_year))
                                       for n in YEARS_AFTER)
-    if request.method == "GET":
-        wanted = request.args.get("year_after", type=int)
-        wanted = wanted if wanted in YEARS_AFTER else 1
-        form.year_after.data = str(wanted)
-        if (current := services.destinations_of(pupil).get(wanted)) is not None:
-            form.status.data = current.status
-            form.provider.data = current.provider
-            form.checked_on.data = current.checked_on
-    elif form.validate_on_submit():
-        services.record_destination(pupil, int(form.year_after.data), form.status.data,
-                                    form.provider.data or "", form.checked_on.data)
-        flash(f"Destination recorded for {pupil.display_name}.", "success")
-        return _done(url_for("pupils.show", pupil_id=pupil.id))
-    status = 422 if form.errors else 200
+    return form
+
+
+def _destination_page(form: DestinationForm, pupil, status: int = 200):
     return render("roster/destination.html", fragment="destination_form", status=status,
                   form=form, pupil=pupil)
+
+
+@bp.get("/pupils/<int:pupil_id>/destination")
+def destination_edit(pupil_id: int):
+    """Record where a leaver is in one of the three years after leaving."""
+    pupil = _leaver_or_404(pupil_id)
+    form = _destination_form(pupil)
+    wanted = request.args.get("year_after", type=int)
+    wanted = wanted if wanted in YEARS_AFTER else 1
+    form.year_after.data = str(wanted)
+    if (current := services.destinations_of(pupil).get(wanted)) is not None:
+        form.status.data = current.status
+        form.provider.data = current.provider
+        form.checked_on.data = current.checked_on
+    return _destination_page(form, pupil)
+
+
+@bp.post("/pupils/<int:pupil_id>/destination")
+def record_destination(pupil_id: int):
+    pupil = _leaver_or_404(pupil_id)
+    form = _destination_form(pupil)
+    if not form.validate():
+        return _destination_page(form, pupil, status=422)
+    services.record_destination(pupil, int(form.year_after.data), form.status.data,
+                                form.provider.data or "", form.checked_on.data)
+    flash(f"Destination recorded for {pupil.display_name}.", "success")
+    return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
 
 
 @bp.get("/destinations")
@@ -293,27 +333,39 @@ def destinations():
 
 # Pupil logins ---------------------------------------------------------------------------
 
-@bp.route("/pupils/logins", methods=["GET", "POST"])
-@admin_required
-def logins():
-    """Create login accounts for a whole tutor or year group, with a printable password sheet."""
+def _logins_form() -> LoginsForm:
     form = LoginsForm()
     groups = group_options(current_user.school_id)
     form.group.choices = (
         options([("", "Choose a group")])
         + options(((g.key, g.label) for g in groups if g.kind == "tutor"), "Tutor groups")
         + options(((g.key, g.label) for g in groups if g.kind == "year"), "Year groups"))
-    group_error = None
-    if form.validate_on_submit():
-        group = parse_group(form.group.data)
-        if group is None:
-            group_error = "Choose a tutor group or year group."
-        else:
-            pupils = pupils_in_group(current_user.school_id, group)
-            slips, skipped = services.create_pupil_logins(
-                current_user.school_id, pupils, reset_existing=form.reset_existing.data)
-            # Shown once, straight from the POST: the passwords are never stored in clear.
-            return render("roster/login_sheet.html", slips=slips, skipped=skipped, group=group)
-    status = 422 if (form.errors or group_error) else 200
+    return form
+
+
+def _logins_page(form: LoginsForm, group_error: str | None = None, status: int = 200):
     return render("roster/logins.html", fragment="logins_form", status=status, form=form,
                   group_error=group_error)
+
+
+@bp.get("/pupils/logins")
+@admin_required
+def logins():
+    """Create login accounts for a whole tutor or year group, with a printable password sheet."""
+    return _logins_page(_logins_form())
+
+
+@bp.post("/pupils/logins")
+@admin_required
+def create_logins():
+    form = _logins_form()
+    if not form.validate():
+        return _logins_page(form, status=422)
+    group = parse_group(form.group.data)
+    if group is None:
+        return _logins_page(form, "Choose a tutor group or year group.", status=422)
+    pupils = pupils_in_group(current_user.school_id, group)
+    slips, skipped = services.create_pupil_logins(
+        current_user.school_id, pupils, reset_existing=form.reset_existing.data)
+    # Shown once, straight from the POST: the passwords are never stored in clear.
+    return render("roster/login_sheet.html", slips=slips, skipped=skipped, group=group)
