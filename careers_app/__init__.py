@@ -37,8 +37,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_engine_events(app)
 
-    from . import audit, security, templating
+    from . import audit, input_guard, security, templating
 
+    input_guard.init_app(app)
     audit.install()
     security.init_app(app)
     templating.init_app(app)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .errors import InputError
+from .parsing import clean_text
 from .plan_dates import (DateCellError, MoneyError, parse_date_cell, parse_pounds,
                          split_benchmark)
 
@@ -114,6 +116,10 @@ def parse_plan_csv(text: str, leads: dict[str, int] | None = None) -> ImportResu
     any other lead is kept as free text."""
     leads = leads or {}
     errors: list[tuple[int, str]] = []
+    try:  # NFC, and no control characters anywhere (tabs and line breaks are fine)
+        text = clean_text(text)
+    except InputError as error:
+        return ImportResult([], [(0, error.message)])
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as error:

@@ -2,24 +2,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..domain.benchmarks import (BENCHMARKS, ENCOUNTER_KINDS, ORGANISATION_KIND_LABELS,
                                  EncounterKind)
 from ..domain.dates import today_london
-from ..forms import DayField, MultiCheckboxField, options
+from ..forms import DayField, Form, MultiCheckboxField, choice_id, options
 
 KIND_CHOICES = options((kind.value, info.label) for kind, info in ENCOUNTER_KINDS.items())
 ORG_KIND_CHOICES = options([("", "Same as the encounter type")] + [
     (kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()])
 BENCHMARK_CHOICES = options((b.number, f"BM{b.number} {b.name}") for b in BENCHMARKS)
 YEAR_GROUP_CHOICES = options([("", "All")] + [(str(y), f"Year {y}") for y in range(7, 14)])
-EARLIEST_YEAR = 2000
 
 
-class EncounterForm(FlaskForm):
+class EncounterForm(Form):
     """Quick log and edit. Pupils are validated by the service against the school's roll."""
 
     kind = SelectField("Type", choices=KIND_CHOICES, default=EncounterKind.EMPLOYER_TALK.value)
@@ -35,7 +33,7 @@ class EncounterForm(FlaskForm):
     group = SelectField("Pupils from", validate_choice=False)
     meaningful = BooleanField("Meaningful (clear purpose, two-way interaction, time to reflect)",
                               default=True)
-    benchmarks = MultiCheckboxField("Benchmarks", choices=BENCHMARK_CHOICES, coerce=int,
+    benchmarks = MultiCheckboxField("Benchmarks", choices=BENCHMARK_CHOICES, coerce=choice_id,
                                     validate_choice=True)
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
     submission_key = HiddenField()
@@ -46,11 +44,9 @@ class EncounterForm(FlaskForm):
         today = today_london()
         if field.data > today + timedelta(days=365):
             raise ValidationError("That date is more than a year away. Check the year.")
-        if field.data.year < EARLIEST_YEAR:
-            raise ValidationError(f"Enter a date from {EARLIEST_YEAR} onwards.")
 
 
-class EncounterFilterForm(FlaskForm):
+class EncounterFilterForm(Form):
     """GET filters for the encounter list (no CSRF: it changes nothing)."""
 
     class Meta:

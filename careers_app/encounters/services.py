@@ -11,19 +11,16 @@ from ..database import contains_pattern, write_transaction
 from ..domain.academic import academic_year_of
 from ..domain.benchmarks import (ENCOUNTER_KINDS, EncounterKind, OrganisationKind,
                                  clean_benchmarks, default_benchmarks)
+from ..domain.errors import InputError
+from ..domain.parsing import clean_text
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil, User
 from ..models.base import utcnow
 from ..pupils.services import pupils_by_ids
 
 
-class EncounterInputError(Exception):
-    """A problem with the submitted encounter, tied to a form field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+# The one InputError (domain/errors.py); the old name is what the views catch.
+EncounterInputError = InputError
 
 
 @dataclass
@@ -49,19 +46,19 @@ class LogResult:
 
 def check_pupils(school_id: int, pupil_ids: list[int],
                  kind: EncounterKind | None = None) -> list[Pupil]:
-    """The ticked pupils, or an EncounterInputError naming what is wrong."""
+    """The ticked pupils, or an InputError naming what is wrong."""
     wanted = set(pupil_ids)
     if not wanted:
-        raise EncounterInputError("pupil_ids", "Tick at least one pupil who took part.")
+        raise InputError("pupil_ids", "Tick at least one pupil who took part.")
     if kind == EncounterKind.GUIDANCE_INTERVIEW and len(wanted) != 1:
-        raise EncounterInputError(
+        raise InputError(
             "pupil_ids", "A guidance interview is with one pupil. Record it from the pupil's "
             "page with “Record guidance”, so the adviser and agreed actions are kept.")
     pupils = pupils_by_ids(school_id, wanted)
     missing = len(wanted) - len(pupils)
     if missing:
         noun = "pupil is" if missing == 1 else "pupils are"
-        raise EncounterInputError(
+        raise InputError(
             "pupil_ids", f"{missing} ticked {noun} not on this school's roll. Reload the list.")
     return pupils
 
@@ -225,7 +222,12 @@ def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
 
 
 def suggest_organisations(school_id: int, text: str, limit: int = 20) -> list[Organisation]:
-    """Organisations whose name contains `text`, for the type-ahead."""
+    """Organisations whose name contains `text`, for the type-ahead.
+
+    `text` comes straight from the query string: cleaned here like any form text (NFC, so
+    "é" typed either way finds "é"; a control character is an InputError, a 400).
+    """
+    text = clean_text(text, field_name="organisation")
     query = select(Organisation).where(Organisation.school_id == school_id)
     if text.strip():
         query = query.where(func.lower(Organisation.name).like(contains_pattern(text),

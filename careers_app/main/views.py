@@ -1,6 +1,5 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import text
 from wtforms import TextAreaField
 from wtforms.validators import Length
@@ -10,6 +9,7 @@ from ..domain.dates import today_london
 from ..reports.services import own_progress
 from ..reports.views import dashboard
 from ..extensions import db
+from ..forms import Form
 from ..pupils.services import own_participation, pupil_record, save_reflection
 from ..security import public
 from ..templating import is_fragment_request, render
@@ -36,7 +36,7 @@ def me():
                   academic_year=academic_year_of(today), progress=own_progress(pupil, today))
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(Form):
     reflection = TextAreaField(
         "What did you learn, and what might you do next?",
         validators=[Length(max=2000, message="Keep it under 2,000 characters.")],

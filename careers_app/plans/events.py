@@ -3,33 +3,26 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..domain.benchmarks import EncounterKind
 from ..domain.dates import today_london
 from ..encounters.forms import KIND_CHOICES
 from ..encounters.services import EncounterInputError
-from ..forms import MultiCheckboxField, int_list, options
+from ..forms import DayField, Form, MultiCheckboxField, int_list, options
 from ..pupils.services import group_options
 from ..templating import render
 from . import event_services as services
 from .views import _done, bp
 
 
-def _sensible_year(form, field):
-    if field.data and not 2000 <= field.data.year <= 2100:
-        raise ValidationError("Enter a date between 2000 and 2100.")
-
-
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField("Title", validators=[DataRequired("Give the event a title."),
                                              Length(max=200)],
                         description='For example "Careers fair".')
     kind = SelectField("Type", choices=KIND_CHOICES, default=EncounterKind.CAREERS_FAIR.value)
-    date = DateField("Date", validators=[DataRequired("Enter the date of the event."),
-                                         _sensible_year])
+    date = DayField("Date", validators=[DataRequired("Enter the date of the event.")])
     start_time = TimeField("Start time", validators=[DataRequired("Enter the start time.")])
     end_time = TimeField("End time", validators=[DataRequired("Enter the end time.")])
     location = StringField("Where", validators=[Optional(), Length(max=200)],

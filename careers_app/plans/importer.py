@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..database import write_transaction
 from ..domain.csv_files import decode
+from ..domain.errors import InputError
 from ..domain.plan_import import parse_plan_csv
 from ..extensions import db
 from ..models.plans import ActionPlan, Milestone, PlanItem
@@ -56,7 +57,10 @@ def _submitted_csv(form, upload) -> tuple[str, str | None]:
         data = upload.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             return "", "The file is larger than 2 MB."
-        text, _encoding = decode(data)
+        try:
+            text, _encoding = decode(data)
+        except InputError as error:
+            return "", error.message
     else:
         text = form.csv_text.data or ""
     return (text, None) if text.strip() else ("", "Choose a CSV file.")

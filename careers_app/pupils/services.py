@@ -32,13 +32,16 @@ class PupilGroup:
         return f"Tutor group {self.value}" if self.kind == "tutor" else f"Year {self.value}"
 
 
+_YEAR_GROUP_VALUES = frozenset(str(year) for year in YEAR_GROUPS)
+
+
 def parse_group(key: str | None) -> PupilGroup | None:
     """"tg:10B" or "yg:10" -> a PupilGroup; anything else -> None."""
     prefix, _, value = (key or "").partition(":")
     value = value.strip()
     if prefix == "tg" and value and len(value) <= 20:
         return PupilGroup("tutor", value)
-    if prefix == "yg" and value.isdigit() and int(value) in YEAR_GROUPS:
+    if prefix == "yg" and value in _YEAR_GROUP_VALUES:  # "yg:²" and "yg:١٠" are no group
         return PupilGroup("year", value)
     return None
 
@@ -74,7 +77,7 @@ def group_options(school_id: int, on: date | None = None) -> list[PupilGroup]:
 
 def _natural_sort(names: Iterable[str]) -> list[str]:
     def key(name: str):
-        digits = "".join(ch for ch in name if ch.isdigit())
+        digits = "".join(ch for ch in name if "0" <= ch <= "9")  # not "²": int() refuses it
         return (int(digits) if digits else 99, name)
     return sorted(names, key=key)
 

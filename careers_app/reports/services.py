@@ -353,7 +353,7 @@ def gap_list(school_id: int, rule: Rule, year: int, academic_year: int, today: d
 def natural_sort(names: Iterable[str]) -> list[str]:
     """Tutor groups in school order: 7A, 7B, ... 10A, ... 13B."""
     def key(name: str):
-        digits = "".join(ch for ch in name if ch.isdigit())
+        digits = "".join(ch for ch in name if "0" <= ch <= "9")
         return (int(digits) if digits else 99, name)
     return sorted(names, key=key)
 
