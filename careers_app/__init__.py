@@ -21,6 +21,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.from_mapping(load_config(app.instance_path, overrides))
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the addresses the trusted proxies themselves appended are believed.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     if app.config["CAREERS_ENV"] == "production":
         problems = production_problems(app.config, app.debug)
         if problems:
