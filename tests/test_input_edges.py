@@ -293,3 +293,20 @@ def test_nothing_is_audited_for_a_refused_nul_request(app, client, lead):
     before = count(app, AuditLog)
     assert client.post("/plans/new", data={"title": "\x00"}).status_code == 400
     assert count(app, AuditLog) == before
+
+
+def test_an_organisation_with_a_non_ascii_capital_is_found_not_duplicated(app, client, tutor,
+                                                                          make_pupil,
+                                                                          make_organisation):
+    # Found by the fuzzer: SQLite's lower() leaves "Â" alone, so the lookup missed the
+    # existing row and the insert broke the unique name (a 500).
+    existing = make_organisation("Âge Concern")
+    pupil = make_pupil(year=10, tutor_group="10A")
+    client.login("tutor")
+    response = client.post("/encounters/new", data={
+        "kind": "employer_talk", "title": "Talk", "date": date.today().isoformat(),
+        "organisation": "Âge  Concern", "group": "tg:10A", "meaningful": "y",
+        "pupil_ids": [str(pupil.id)]})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Encounter.organisation_id)) == existing.id

@@ -69,8 +69,12 @@ def find_or_create_organisation(school_id: int, name: str,
     name = " ".join(name.split())
     if not name:
         return None
+    # SQLite's lower() folds ASCII only ("Â" stays "Â"), so the exact name is matched too:
+    # otherwise a name with a capital "Â" is not found and its insert breaks the unique key.
     existing = db.session.scalar(select(Organisation).where(
-        Organisation.school_id == school_id, func.lower(Organisation.name) == name.lower()))
+        Organisation.school_id == school_id,
+        or_(Organisation.name == name, func.lower(Organisation.name) == name.lower()))
+        .order_by(Organisation.name != name, Organisation.id).limit(1))
     if existing:
         return existing
     organisation = Organisation(school_id=school_id, name=name, kind=kind)
