@@ -30,6 +30,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.from_mapping(load_config(app.instance_path, overrides))
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the addresses the trusted proxies themselves appended are believed.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     if app.config["CAREERS_ENV"] == "production":
         problems = production_problems(app.config, app.debug)
         if problems:
@@ -46,8 +52,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_engine_events(app)
 
-    from . import audit_trail, security, templating
+    from . import audit_trail, input_guard, security, templating
 
+    input_guard.init_app(app)
     audit_trail.install()
     audit_trail.init_app(app)
     security.init_app(app)

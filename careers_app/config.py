@@ -47,6 +47,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "6")),
         # Europe/London is where every date and time is shown.
         "TIMEZONE": "Europe/London",
+        # How many reverse proxies in front of the app add X-Forwarded-For and
+        # X-Forwarded-Proto (nginx, Caddy: usually 1). 0, the default, ignores those headers,
+        # which any client could forge. Set it, and the login throttle and the audit log see
+        # each client's own address instead of the proxy's.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     }
     if overrides:
         config.update(overrides)

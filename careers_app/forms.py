@@ -1,9 +1,37 @@
-"""Form pieces shared by several features."""
+"""Form pieces shared by several features, and the base class every form derives from."""
 from __future__ import annotations
 
 from flask import abort
-from wtforms import DateField, SelectMultipleField, widgets
+from flask_wtf import FlaskForm
+from wtforms import DateField, PasswordField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
+
+from .domain.errors import InputError
+from .domain.parsing import (MAX_ID, clean_text, date_problem, parse_date, parse_id,
+                             parse_number)
+
+
+def _clean_text_filter(value):
+    """Every text field's first filter: NFC, "\\n" line endings, no NUL or other control
+    characters (raised as a field error: WTForms turns a filter's ValueError into one)."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """The base of every form: text fields are cleaned at the edge, once, for all of them.
+
+    Passwords are left exactly as typed (normalising them would change what was hashed);
+    the request guard still refuses a NUL in them.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                options = dict(options, filters=[_clean_text_filter,
+                                                 *unbound_field.kwargs.get("filters", ())])
+            return unbound_field.bind(form=form, **options)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -13,14 +41,27 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def int_list(values) -> list[int]:
-    """Coerce submitted ids to ints, dropping anything that is not a positive integer."""
+def int_list(values, field_name: str = "pupil_ids") -> list[int]:
+    """Submitted ids as ints. Blank values are skipped; anything else that is not an id
+    (ASCII digits, within the database's integer) raises InputError: a 400, not a guess."""
     result = []
     for value in values or ():
         value = str(value).strip()
-        if value.isdigit() and 0 < int(value) < 2**31:
-            result.append(int(value))
+        if value:
+            try:
+                result.append(parse_id(value, field_name=field_name))
+            except InputError:
+                raise InputError(field_name, f"“{value[:20]}” is not a valid pupil id.") from None
     return result
+
+
+def choice_id(value) -> int:
+    """`coerce=` for a select of ids: 0 (the "none" option) or an id, in ASCII digits within
+    the database's integer. Anything else raises ValueError, which WTForms reports as an
+    invalid choice (`int` would take "٣" and 10**30, and the database then fails)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return parse_number(value, 0, MAX_ID)
 
 
 def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
@@ -29,14 +70,34 @@ def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
 
 
 class DayField(DateField):
-    """A date input whose error names the problem in plain words."""
+    """The one date input, and the one "sensible date" check: an ISO date that exists and
+    lies within 2000..2100 (parsing.date_problem), or a message naming the problem in plain
+    words. Blank is None (Optional, DataRequired or InputRequired decide).
+
+    A misspelt or impossible date stops validation before the other validators run, so
+    DataRequired cannot hide "not a real date" behind "enter the date". The range is checked
+    after them, so a field's own rule ("cannot be in the future") names the problem first.
+    """
+
+    _problem: str | None = None
 
     def process_formdata(self, valuelist):
+        self._problem = None
+        if not valuelist:
+            return
         try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
+            self.data = parse_date(" ".join(valuelist), field_name=self.name, in_range=False)
+        except InputError as error:
             self.data = None
-            raise ValueError("That is not a real date. Check the day, month and year.") from error
+            self._problem = error.message
+
+    def pre_validate(self, form):
+        if self._problem:
+            raise StopValidation(self._problem)
+
+    def post_validate(self, form, validation_stopped):
+        if not validation_stopped and not self.errors and (problem := date_problem(self.data)):
+            self.errors.append(problem)
 
 
 def valid_or_400(form) -> None:

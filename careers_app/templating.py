@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from .domain.academic import academic_year_label
 from .domain.benchmarks import BY_NUMBER, ORGANISATION_KIND_LABELS, kind_label
 from .domain.dates import format_date, format_datetime
+from .domain.errors import InputError
 from .domain.pupil_flags import send_label
 from .domain.pupil_words import PAGE_WORDS, activities, counts_for, kind_words
 
@@ -102,6 +103,11 @@ def init_app(app: Flask) -> None:
                       "For your security the form timed out and nothing was saved. It has now "
                       "been renewed: press the button again. (Without JavaScript: go back, "
                       "reload the page and submit again.)")
+
+    @app.errorhandler(InputError)
+    def bad_input(error):
+        # A parser's refusal that no form was there to show: the message says what was wrong.
+        return _error(400, "Bad request", error.message)
 
     @app.errorhandler(400)
     def bad_request(error):

@@ -53,7 +53,7 @@ def test_throttle_is_kept_in_the_database_for_every_worker(app, client, tutor):
 
 
 def test_throttle_by_ip(app, client, tutor, monkeypatch):
-    monkeypatch.setattr(throttle, "MAX_IP_FAILURES", 3)
+    monkeypatch.setattr(throttle, "MAX_ADDRESS_USERNAMES", 3)
     for n in range(3):
         attempt(client, f"nobody{n}", "x")
     assert "from this network" in attempt(client, "tutor", PASSWORD).get_data(as_text=True)

@@ -25,25 +25,30 @@ class LoginResult:
     error: str | None = None
 
 
-def authenticate(username: str, password: str, *, ip: str, trusted_ids: set[int]) -> LoginResult:
+def authenticate(username: str, password: str, *, ip: str, device_cookie: str | None,
+                 secret_key: str) -> LoginResult:
     """Check a login attempt against the throttle and the password; record it either way.
 
+    The attempt is reserved (counted) in one short transaction before the password is
+    checked, so concurrent guesses cannot all slip under the limit; see throttle.py.
     Rehashes the password when the hashing parameters have changed since it was stored.
     """
     username = username.strip().lower()[:80]
     user = find_user(username)
-    trusted = user is not None and user.id in trusted_ids
     if user is not None:
         audit_trail.remember_actor(user)
+    device_id = throttle.device_for(secret_key, device_cookie, user)
     with write_transaction():
-        wait = throttle.refusal(username, ip, trusted)
-        if wait:
+        reservation = throttle.reserve(username, throttle.address_key(ip), device_id)
+        if reservation.refusal:
             audit_trail.record("login_refused", username=username, detail="throttled",
                                school_id=user.school_id if user else None)
-            return LoginResult(None, wait)
-        ok = verify_password(user.password_hash if user else None, password)
-        ok = ok and user.active
-        throttle.note_attempt(username, ip, ok, trusted)
+            return LoginResult(None, reservation.refusal)
+    # Outside any transaction: the hash takes ~20 ms and must not hold a lock.
+    ok = verify_password(user.password_hash if user else None, password)
+    ok = ok and user.active
+    with write_transaction():
+        throttle.settle(reservation, ok)
         if not ok:
             audit_trail.record("login_failed", username=username,
                                school_id=user.school_id if user else None,

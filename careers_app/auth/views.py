@@ -19,22 +19,29 @@ def login():
     form = LoginForm()
     next_url = request.args.get("next")
     if form.validate_on_submit():
-        secret = current_app.config["SECRET_KEY"]
+        # request.remote_addr is the client's own address when TRUSTED_PROXIES is set.
         result = services.authenticate(
             form.username.data, form.password.data, ip=request.remote_addr or "",
-            trusted_ids=throttle.trusted_user_ids(secret, request.cookies.get(throttle.DEVICE_COOKIE)))
+            device_cookie=request.cookies.get(throttle.DEVICE_COOKIE),
+            secret_key=current_app.config["SECRET_KEY"])
         if result.user is not None:
             start_session(result.user)
             response = redirect_after_write(safe_next(next_url, url_for("main.index")))
-            # Remember this browser, so a throttle on the account never locks its owner out.
-            response.set_cookie(throttle.DEVICE_COOKIE, throttle.device_token(secret, result.user.id),
-                                max_age=int(throttle.DEVICE_COOKIE_AGE.total_seconds()),
-                                httponly=True, samesite="Lax",
-                                secure=current_app.config["SESSION_COOKIE_SECURE"])
+            remember_device(response, result.user)
             return response
         form.password.errors.append(result.error)
     status = 422 if form.errors else 200
     return render("auth/login.html", fragment="content", status=status, form=form)
+
+
+def remember_device(response, user) -> None:
+    """Give this browser a device cookie for the account and its current password, so a
+    throttle on the account (someone guessing elsewhere) does not lock its owner out here."""
+    token = throttle.device_token(current_app.config["SECRET_KEY"], user.id, user.password_hash)
+    response.set_cookie(throttle.DEVICE_COOKIE, token,
+                        max_age=int(throttle.DEVICE_COOKIE_AGE.total_seconds()),
+                        httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
 
 
 def start_session(user) -> None:
@@ -65,7 +72,10 @@ def change_password():
         if error is None:
             start_session(user)  # the version changed, so the cookie must be reissued
             flash("Your password has been changed.", "success")
-            return redirect_after_write(url_for("main.index"))
+            response = redirect_after_write(url_for("main.index"))
+            # The change revoked every device cookie for the account; this browser gets a new one.
+            remember_device(response, user)
+            return response
         form.current_password.errors.append(error)
     status = 422 if form.errors else 200
     return render("auth/change_password.html", fragment="content", status=status, form=form)

@@ -3,27 +3,26 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
 from ..domain.audit_criteria import RATING_LABELS, Rating
 from ..domain.dates import today_london
-from ..forms import DayField, options
+from ..forms import DayField, Form, options
 
 RATING_MESSAGE = "Choose Not achieved, Partially achieved or Achieved."
 RATING_CHOICES = options((rating.value, label) for rating, label in RATING_LABELS.items())
 
 
-class StartAuditForm(FlaskForm):
+class StartAuditForm(Form):
     title = StringField("Title", validators=[DataRequired("Give the audit a title."),
                                              Length(max=200)],
                         description='For example "Spring term 2026".')
     copy_previous = BooleanField("Start from the previous audit's ratings and evidence")
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """One criterion. Built with prefix=criterion key, so a page of them has unique ids."""
 
     rating = RadioField("Rating", choices=RATING_CHOICES, validate_choice=False,
@@ -45,11 +44,9 @@ def _web_address(form, field):
 def _not_in_future(form, field):
     if field.data and field.data > today_london():
         raise ValidationError("The last review cannot be in the future.")
-    if field.data and field.data.year < 2000:
-        raise ValidationError("Enter a date from 2000 onwards.")
 
 
-class AuditSettingsForm(FlaskForm):
+class AuditSettingsForm(Form):
     """Benchmark 1 facts the audit reads, and the thresholds for suggested ratings."""
 
     careers_leader = StringField("Named Careers Leader", validators=[Optional(), Length(max=120)],
@@ -78,7 +75,7 @@ class AuditSettingsForm(FlaskForm):
             raise ValidationError("This must be lower than the percentage for “Achieved”.")
 
 
-class PlanChoiceForm(FlaskForm):
+class PlanChoiceForm(Form):
     """Which action plan new items go into (a GET chooser on the results page)."""
 
     class Meta:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import lazyload
 
 from ..database import write_transaction
 from ..domain.benchmarks import kind_label
+from ..domain.errors import InputError
 from ..extensions import db
 from ..models import Encounter, Organisation, School, User
 from ..models.base import utcnow
@@ -47,11 +48,8 @@ def new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
-class TokenInputError(Exception):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+# The one InputError (domain/errors.py); the old name is what the views catch.
+TokenInputError = InputError
 
 
 def plans_for_school(school_id: int) -> list[ActionPlan]:
@@ -80,13 +78,13 @@ def create_token(user: User, scope: str, plan_id: int | None,
     try:
         scope = FeedScope(scope)
     except ValueError:
-        raise TokenInputError("scope", "Choose what the calendar shows.") from None
+        raise InputError("scope", "Choose what the calendar shows.") from None
     with write_transaction():
         if scope == FeedScope.PLAN:
             plan = db.session.scalar(select(ActionPlan).where(
                 ActionPlan.id == (plan_id or 0), ActionPlan.school_id == user.school_id))
             if plan is None:
-                raise TokenInputError("plan_id", "Choose the plan this calendar shows.")
+                raise InputError("plan_id", "Choose the plan this calendar shows.")
         else:
             plan_id = None
         token, digest = new_token()

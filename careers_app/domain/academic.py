@@ -66,6 +66,6 @@ def key_stage(year: int) -> int | None:
 def natural_sort(names: Iterable[str]) -> list[str]:
     """Tutor groups in school order: 7A, 7B, ... 10A, ... 13B (names without a number last)."""
     def key(name: str):
-        digits = "".join(ch for ch in name if ch.isdigit())
+        digits = "".join(ch for ch in name if "0" <= ch <= "9")  # not "²": int() refuses it
         return (int(digits) if digits else 99, name)
     return sorted(names, key=key)

@@ -3,13 +3,35 @@ from __future__ import annotations
 
 import csv
 
+from .errors import InputError
+
+NOT_TEXT = "That is not a CSV file: it holds NUL bytes. Save or export it as CSV and try again."
+BROKEN_UTF16 = ("The file cannot be read: it starts as UTF-16 text but is cut short or damaged. "
+                "Save or export it as CSV again.")
+
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name of an export: UTF-8 (with or without BOM) or Windows-1252."""
+    """Text and encoding name of an export: UTF-8 (with or without BOM), UTF-16 (with its
+    BOM) or Windows-1252.
+
+    Raises InputError (field "file") for a UTF-16 file that does not decode (an odd number
+    of bytes, a broken surrogate pair) and for text holding NUL, which no CSV has and which
+    PostgreSQL cannot store.
+    """
+    text, encoding = _decode(data)
+    if "\x00" in text:
+        raise InputError("file", NOT_TEXT)
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError("file", BROKEN_UTF16) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

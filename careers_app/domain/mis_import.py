@@ -18,6 +18,8 @@ from .academic import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, cohort_for
 from .csv_files import decode, sniff_delimiter
 from .dates import format_date
 from .pupil_flags import send_label
+from .errors import InputError
+from .parsing import clean_text
 from .upn import upn_problem
 
 MAX_ROWS = 20_000
@@ -66,7 +68,7 @@ TRUE_VALUES = frozenset({"y", "yes", "true", "t", "1"})
 FALSE_VALUES = frozenset({"n", "no", "false", "f", "0", ""})
 SEND_VALUES = {"n": "N", "k": "K", "e": "E", "": "N", "none": "N", "no sen": "N",
                "sen support": "K", "ehcp": "E", "ehc plan": "E"}
-YEAR_RE = re.compile(r"^(?:nc\s*)?(?:y|yr|year)?\s*(\d{1,2})$", re.IGNORECASE)
+YEAR_RE = re.compile(r"^(?:nc\s*)?(?:y|yr|year)?\s*([0-9]{1,2})$", re.IGNORECASE | re.ASCII)
 
 
 class ImportFileError(ValueError):
@@ -89,7 +91,10 @@ def read_table(data: bytes) -> Table:
         raise ImportFileError("The file is empty.")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError("That is not a CSV file. In the MIS, export the report as CSV.")
-    text, encoding = decode(data)
+    try:
+        text, encoding = decode(data)
+    except InputError as error:
+        raise ImportFileError(error.message) from None
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] | None = None
@@ -99,7 +104,10 @@ def read_table(data: bytes) -> Table:
         for cells in reader:
             line = last_line + 1
             last_line = reader.line_num
-            cells = [cell.strip() for cell in cells]
+            try:  # NFC, and no control characters: what is kept is what the pages can show
+                cells = [clean_text(cell).strip() for cell in cells]
+            except InputError as error:
+                raise ImportFileError(f"Line {line} cannot be read: {error.message}") from None
             if not any(cells):
                 continue
             if headers is None:

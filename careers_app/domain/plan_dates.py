@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+
+from .errors import InputError
+from .parsing import EARLIEST_DATE, LATEST_DATE, parse_money
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -43,19 +45,20 @@ _ONGOING = re.compile(r"^\s*,?\s*(?:and|&|then)?\s*(?:ongoing|onwards|on-going)\
 _PATTERNS = (
     # 3 March 2026, 3rd Mar. 2026
     ("day", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})\.?,?\s+"
-                       rf"(?P<year>\d{{4}})\b", re.I)),
+                       rf"(?P<year>\d{{4}})\b", re.I | re.A)),
     # 2026-03-03
-    ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")),
+    ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b", re.A)),
     # 03/03/2026 (British: day first)
-    ("dmy", re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b")),
+    ("dmy", re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b", re.A)),
     # November 2022, Sept 2019
-    ("month", re.compile(rf"\b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b", re.I)),
+    ("month", re.compile(rf"\b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b", re.I | re.A)),
     # 11/2022
-    ("mmyyyy", re.compile(r"\b(?P<month>\d{1,2})/(?P<year>\d{4})\b")),
+    ("mmyyyy", re.compile(r"\b(?P<month>\d{1,2})/(?P<year>\d{4})\b", re.A)),
     # Summer 2023, Spring term 2024
-    ("season", re.compile(rf"\b(?P<season>{_SEASON})(?:\s+term)?,?\s+(?P<year>\d{{4}})\b", re.I)),
+    ("season", re.compile(rf"\b(?P<season>{_SEASON})(?:\s+term)?,?\s+(?P<year>\d{{4}})\b", re.I | re.A)),
 )
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+# The patterns match ASCII digits only (re.A): `\d` alone also matches "٣", which int() reads.
+EARLIEST_YEAR, LATEST_YEAR = EARLIEST_DATE.year, LATEST_DATE.year
 
 
 class DateCellError(ValueError):
@@ -181,15 +184,11 @@ class MoneyError(ValueError):
 def parse_pounds(text: str | None) -> int | None:
     """"£1,250.50" -> 125050 (pence); blank -> None."""
     cell = (text or "").strip().replace(",", "").replace("£", "").replace("GBP", "").strip()
-    if not cell:
-        return None
     try:
-        amount = Decimal(cell)
-    except InvalidOperation:
-        raise MoneyError("Enter an amount in pounds, like 250 or 1,250.50.") from None
-    if amount < 0 or amount >= 10_000_000 or amount != amount.quantize(Decimal("0.01")):
-        raise MoneyError("Enter an amount in pounds, like 250 or 1,250.50.")
-    return int(amount * 100)
+        amount = parse_money(cell)
+    except InputError as error:
+        raise MoneyError(error.message) from None
+    return None if amount is None else int(amount * 100)
 
 
 def format_pounds(pence: int | None) -> str:

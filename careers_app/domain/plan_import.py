@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .benchmarks import BY_NUMBER
+from .errors import InputError
+from .parsing import clean_text
 from .plan_cells import cell_items, continues, extend_lines
 from .plan_columns import guess_mapping, is_header_row, mapping_problems
 from .plan_dates import (CellDate, DateCellError, ImpossibleDateError, MoneyError,
@@ -160,6 +162,10 @@ def parse_plan_text(text: str, leads: dict[str, int] | None = None,
                     mapping: dict[str, int] | None = None) -> ImportResult:
     """Read the plan in `text`. `leads` maps lower-cased staff names and usernames to user
     ids (any other lead is kept as free text); `mapping` is field -> column, else guessed."""
+    try:  # NFC, and no control characters anywhere (tabs and line breaks are fine)
+        text = clean_text(text)
+    except InputError as error:
+        return ImportResult([], [(0, error.message)])
     try:
         table = read_plan_text(text, is_header_row)
     except PlanFileError as error:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -11,7 +10,7 @@ from ..domain.benchmarks import (BENCHMARKS, ENCOUNTER_KINDS, ORGANISATION_KIND_
                                  EncounterKind)
 from ..domain.dates import today_london
 from ..domain.meaningful import MEANING_2025
-from ..forms import DayField, MultiCheckboxField, options
+from ..forms import DayField, Form, MultiCheckboxField, choice_id, options
 
 KIND_CHOICES = options((kind.value, info.label) for kind, info in ENCOUNTER_KINDS.items())
 ORG_KIND_CHOICES = options([("", "Same as the encounter type")] + [
@@ -21,7 +20,7 @@ YEAR_GROUP_CHOICES = options([("", "All")] + [(str(y), f"Year {y}") for y in YEA
 EARLIEST_YEAR = 2000
 
 
-class EncounterForm(FlaskForm):
+class EncounterForm(Form):
     """Quick log and edit. Pupils are validated by the service against the school's roll."""
 
     kind = SelectField("Type", choices=KIND_CHOICES, default=EncounterKind.EMPLOYER_TALK.value)
@@ -37,7 +36,7 @@ class EncounterForm(FlaskForm):
     group = SelectField("Pupils from", validate_choice=False)
     # The starting value comes from the school's per-kind setting (encounters.settings).
     meaningful = BooleanField("Meaningful encounter", default=False, description=MEANING_2025)
-    benchmarks = MultiCheckboxField("Benchmarks", choices=BENCHMARK_CHOICES, coerce=int,
+    benchmarks = MultiCheckboxField("Benchmarks", choices=BENCHMARK_CHOICES, coerce=choice_id,
                                     validate_choice=True)
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
     submission_key = HiddenField()
@@ -48,11 +47,9 @@ class EncounterForm(FlaskForm):
         today = today_london()
         if field.data > today + timedelta(days=365):
             raise ValidationError("That date is more than a year away. Check the year.")
-        if field.data.year < EARLIEST_YEAR:
-            raise ValidationError(f"Enter a date from {EARLIEST_YEAR} onwards.")
 
 
-class EncounterFilterForm(FlaskForm):
+class EncounterFilterForm(Form):
     """GET filters for the encounter list (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -66,7 +63,7 @@ class EncounterFilterForm(FlaskForm):
     date_to = DayField("To", validators=[Optional()])
 
 
-class MeaningfulDefaultsForm(FlaskForm):
+class MeaningfulDefaultsForm(Form):
     """The careers leader's choice of which kinds start with "meaningful" ticked."""
 
     kinds = MultiCheckboxField("Start with “Meaningful encounter” ticked for", choices=KIND_CHOICES,

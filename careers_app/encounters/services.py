@@ -12,19 +12,16 @@ from ..database import contains_pattern, write_transaction
 from ..domain.academic import academic_year_of, cohort_for
 from ..domain.benchmarks import (ENCOUNTER_KINDS, EncounterKind, OrganisationKind,
                                  clean_benchmarks, default_benchmarks)
+from ..domain.errors import InputError
+from ..domain.parsing import clean_text
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil, User
 from ..models.base import utcnow
 from ..pupils.services import pupils_by_ids
 
 
-class EncounterInputError(Exception):
-    """A problem with the submitted encounter, tied to a form field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+# The one InputError (domain/errors.py); the old name is what the views catch.
+EncounterInputError = InputError
 
 
 @dataclass
@@ -56,9 +53,9 @@ ROWS_PER_INSERT = 1000
 def _wanted(pupil_ids: list[int], kind: EncounterKind | None) -> set[int]:
     wanted = set(pupil_ids)
     if not wanted:
-        raise EncounterInputError("pupil_ids", "Tick at least one pupil who took part.")
+        raise InputError("pupil_ids", "Tick at least one pupil who took part.")
     if kind == EncounterKind.GUIDANCE_INTERVIEW and len(wanted) != 1:
-        raise EncounterInputError(
+        raise InputError(
             "pupil_ids", "A guidance interview is with one pupil. Record it from the pupil's "
             "page with “Record guidance”, so the adviser and agreed actions are kept.")
     return wanted
@@ -67,13 +64,13 @@ def _wanted(pupil_ids: list[int], kind: EncounterKind | None) -> set[int]:
 def _refuse_missing(missing: int) -> None:
     if missing:
         noun = "pupil is" if missing == 1 else "pupils are"
-        raise EncounterInputError(
+        raise InputError(
             "pupil_ids", f"{missing} ticked {noun} not on this school's roll. Reload the list.")
 
 
 def check_pupils(school_id: int, pupil_ids: list[int],
                  kind: EncounterKind | None = None) -> list[Pupil]:
-    """The ticked pupils, or an EncounterInputError naming what is wrong."""
+    """The ticked pupils, or an InputError naming what is wrong."""
     wanted = _wanted(pupil_ids, kind)
     pupils = pupils_by_ids(school_id, wanted)
     _refuse_missing(len(wanted) - len(pupils))
@@ -83,7 +80,7 @@ def check_pupils(school_id: int, pupil_ids: list[int],
 def check_pupil_ids(school_id: int, pupil_ids: list[int],
                     kind: EncounterKind | None = None) -> list[int]:
     """The ticked pupils' ids, sorted, checked against the roll with one SELECT of ids; or
-    an EncounterInputError naming what is wrong."""
+    an InputError naming what is wrong."""
     wanted = _wanted(pupil_ids, kind)
     found = db.session.scalars(select(Pupil.id).where(Pupil.school_id == school_id,
                                                       Pupil.id.in_(wanted))).all()
@@ -110,8 +107,12 @@ def find_or_create_organisation(school_id: int, name: str,
     name = " ".join(name.split())
     if not name:
         return None
+    # SQLite's lower() folds ASCII only ("Â" stays "Â"), so the exact name is matched too:
+    # otherwise a name with a capital "Â" is not found and its insert breaks the unique key.
     existing = db.session.scalar(select(Organisation).where(
-        Organisation.school_id == school_id, func.lower(Organisation.name) == name.lower()))
+        Organisation.school_id == school_id,
+        or_(Organisation.name == name, func.lower(Organisation.name) == name.lower()))
+        .order_by(Organisation.name != name, Organisation.id).limit(1))
     if existing:
         return existing
     organisation = Organisation(school_id=school_id, name=name, kind=kind)
@@ -266,7 +267,12 @@ def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
 
 
 def suggest_organisations(school_id: int, text: str, limit: int = 20) -> list[Organisation]:
-    """Organisations whose name contains `text`, for the type-ahead."""
+    """Organisations whose name contains `text`, for the type-ahead.
+
+    `text` comes straight from the query string: cleaned here like any form text (NFC, so
+    "é" typed either way finds "é"; a control character is an InputError, a 400).
+    """
+    text = clean_text(text, field_name="organisation")
     query = select(Organisation).where(Organisation.school_id == school_id)
     if text.strip():
         query = query.where(func.lower(Organisation.name).like(contains_pattern(text),

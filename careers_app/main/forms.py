@@ -1,12 +1,12 @@
 """The pupil's own forms on /me."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from ..forms import Form
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(Form):
     """A pupil's reflection on one encounter they took part in."""
 
     reflection = TextAreaField(

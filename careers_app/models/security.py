@@ -49,11 +49,15 @@ class LoginAttempt(db.Model):
 
     __tablename__ = "login_attempt"
     __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),
-                      Index("ix_login_attempt_ip_at", "ip", "at"))
+                      Index("ix_login_attempt_ip_at", "ip", "at"),
+                      Index("ix_login_attempt_device_at", "device", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80))
     ip: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     trusted_device: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The device id of a valid device cookie sent with the attempt: its own failures are
+    # counted, wherever the cookie has been copied to.
+    device: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

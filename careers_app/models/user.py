@@ -25,7 +25,8 @@ class User(SchoolOwned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
-    display_name: Mapped[str] = mapped_column(String(120))
+    # Room for a pupil's forename and surname (100 characters each) and the space between.
+    display_name: Mapped[str] = mapped_column(String(201))
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=10,
                                             values_callable=lambda e: [m.value for m in e]))
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, Optional, Regexp,
@@ -14,7 +13,7 @@ from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, Opti
 from ..domain.dates import format_date
 from ..domain.placements import MAX_REASON, MODE_LABELS, STATUS_LABELS, Mode
 from ..domain.plan_dates import DateCellError
-from ..forms import DayField, MultiCheckboxField, options
+from ..forms import DayField, Form, MultiCheckboxField, options
 from . import feedback
 
 STATUS_CHOICES = options((status.value, label) for status, label in STATUS_LABELS.items())
@@ -30,7 +29,7 @@ def _sane_year(form, field):
         raise ValidationError("Check the year.")
 
 
-class WeekForm(FlaskForm):
+class WeekForm(Form):
     """Plan a placement week for a year group or a tutor group."""
 
     title = StringField("Title", validators=[DataRequired("Give the week a title."),
@@ -45,7 +44,7 @@ class WeekForm(FlaskForm):
                                     "employer”.")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     """One row of the assign table (the input is named for the organisation type-ahead).
 
     Each row posts on its own; CSRF is checked by the app-wide CSRFProtect (the row's form
@@ -57,7 +56,7 @@ class AssignForm(FlaskForm):
     organisation = StringField("Employer", validators=[Optional(), Length(max=200)])
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     """A placement's details: employer, dates, contact, task, safety checks and notes."""
 
     organisation = StringField("Employer", validators=[Optional(), Length(max=200)],
@@ -83,18 +82,18 @@ class PlacementForm(FlaskForm):
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Status", choices=STATUS_CHOICES)
     cancel_reason = TextAreaField("Reason for cancelling",
                                   validators=[Optional(), Length(max=MAX_REASON)],
                                   description="Only when cancelling.")
 
 
-class FeedbackLinkForm(FlaskForm):
+class FeedbackLinkForm(Form):
     """Make the employer's one-time feedback link (just the button and its CSRF token)."""
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     """The pupil's own evaluation of their placement."""
 
     did = TextAreaField("What did you do?", validators=[
@@ -112,7 +111,7 @@ def _choice(pairs, message):
     return [InputRequired(message), AnyOf([value for value, _label in pairs], message)]
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     """The employer's short form, with no login."""
 
     attendance = RadioField("Attendance", choices=options(feedback.ATTENDANCE),
@@ -133,7 +132,7 @@ class FeedbackForm(FlaskForm):
                             render_kw={"rows": 3, "maxlength": 1000})
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Spreadsheet (CSV or Excel .xlsx)")
     week = SelectField("Placement week", validate_choice=False,
                        description="Optional. Rows for pupils of that week update their "
@@ -173,7 +172,7 @@ def holiday_lines(ranges) -> str:
                      for a, b in ranges)
 
 
-class HolidaysForm(FlaskForm):
+class HolidaysForm(Form):
     holidays = TextAreaField("School holidays", validators=[Length(max=10_000)],
                              render_kw={"rows": 10},
                              description="One a line, for example “21 Dec 2026 - 1 Jan 2027” "
@@ -187,7 +186,7 @@ class HolidaysForm(FlaskForm):
             raise ValidationError(str(error)) from None
 
 
-class ListFilterForm(FlaskForm):
+class ListFilterForm(Form):
     """GET filters for the placement list (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -199,7 +198,7 @@ class ListFilterForm(FlaskForm):
     week = SelectField("Week", default="")  # choices: the school's weeks, set by the view
 
 
-class RowFilterForm(FlaskForm):
+class RowFilterForm(Form):
     """GET filters for a week's assign table."""
 
     class Meta:
@@ -208,7 +207,7 @@ class RowFilterForm(FlaskForm):
     status = SelectField("Show", choices=STATUS_FILTER_CHOICES, default="")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     class Meta:
         csrf = False
 

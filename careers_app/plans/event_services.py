@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from ..database import write_transaction
 from ..domain.academic import academic_year_of
 from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, default_benchmarks
+from ..domain.errors import InputError
 from ..encounters.services import check_pupils, find_or_create_organisation
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Participation, Pupil, User
@@ -21,11 +22,8 @@ from ..models.base import utcnow
 from ..pupils.services import PupilGroup, parse_group, pupils_in_group
 
 
-class EventInputError(Exception):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+# The one InputError (domain/errors.py); the old name is what the views catch.
+EventInputError = InputError
 
 
 @dataclass
@@ -58,10 +56,10 @@ def get_event(school_id: int, encounter_id: int) -> Encounter | None:
 
 def _apply(encounter: Encounter, details: EventDetails) -> None:
     if details.end_time <= details.start_time:
-        raise EventInputError("end_time", "The end time must be after the start time.")
+        raise InputError("end_time", "The end time must be after the start time.")
     groups = [g.key for g in map(parse_group, details.invited_groups) if g]
     if not groups:
-        raise EventInputError("invited_groups", "Invite at least one tutor group or year group.")
+        raise InputError("invited_groups", "Invite at least one tutor group or year group.")
     kind = EncounterKind(details.kind)
     encounter.title = " ".join(details.title.split())
     encounter.kind = kind
@@ -118,7 +116,7 @@ def can_change(user: User, encounter: Encounter) -> bool:
 def take_register(encounter: Encounter, pupil_ids: list[int], today: date) -> None:
     """The pupils who came: participations written and the event counted, in one transaction."""
     if encounter.date > today:
-        raise EventInputError("pupil_ids", "The register can be taken on the day of the event "
+        raise InputError("pupil_ids", "The register can be taken on the day of the event "
                                            "or afterwards.")
     with write_transaction():
         pupils = check_pupils(encounter.school_id, pupil_ids)

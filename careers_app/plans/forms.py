@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, HiddenField, RadioField, SelectField, StringField,
+from wtforms import (HiddenField, RadioField, SelectField, StringField,
                      TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -13,30 +12,24 @@ from ..domain.dates import today_london
 from ..domain.plan_dates import MoneyError, parse_pounds
 from ..domain.plan_columns import FIELDS as PLAN_FIELDS
 from ..encounters.forms import KIND_CHOICES
-from ..forms import MultiCheckboxField, options
+from ..forms import DayField, Form, MultiCheckboxField, choice_id, options
 from ..models.plans import RAG_LABELS
 
 BENCHMARK_CHOICES = options([("", "None: an aim of its own")]
                             + [(str(b.number), f"BM{b.number} {b.name}") for b in BENCHMARKS])
 RAG_CHOICES = options((rag.value, label) for rag, label in RAG_LABELS.items())
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
-def _sensible_year(form, field):
-    if field.data and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
-        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
-
-
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     title = StringField("Title", validators=[DataRequired("Give the plan a title."),
                                              Length(max=200)],
                         description='For example "Careers action plan".')
     period = StringField("Period", validators=[Optional(), Length(max=40)],
                          description='For example "2025-2027".')
-    owner_id = SelectField("Owner", coerce=int, validate_choice=False)
+    owner_id = SelectField("Owner", coerce=choice_id, validate_choice=False)
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     benchmark = SelectField("Gatsby Benchmark", choices=BENCHMARK_CHOICES, default="")
     section = StringField("Section", validators=[Optional(), Length(max=200)],
                           description='The heading it sits under in your plan, for example '
@@ -48,7 +41,7 @@ class ItemForm(FlaskForm):
                                       description="Where the school is now. Optional.")
     actions = TextAreaField("Actions", validators=[Optional(), Length(max=10000)],
                             description="One action a line.")
-    lead_user_id = SelectField("Lead (member of staff)", coerce=int, validate_choice=False)
+    lead_user_id = SelectField("Lead (member of staff)", coerce=choice_id, validate_choice=False)
     lead_name = StringField("Or a lead without an account", validators=[Optional(), Length(max=120)],
                             description='For example "Enterprise Adviser".')
     resources = TextAreaField("Resources", validators=[Optional(), Length(max=5000)])
@@ -71,26 +64,24 @@ class ItemForm(FlaskForm):
         return valid
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     rag = RadioField("RAG status", choices=RAG_CHOICES, default="")
     status_note = TextAreaField("Status note", validators=[Optional(), Length(max=2000)])
-    status_date = DateField("Status date", validators=[DataRequired("Enter the date of this status."),
-                                                       _sensible_year],
-                            default=today_london)
+    status_date = DayField("Status date", validators=[DataRequired("Enter the date of this status.")],
+                           default=today_london)
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(Form):
     title = StringField("Milestone", validators=[DataRequired("Say what the milestone is."),
                                                  Length(max=200)])
-    date = DateField("Date", validators=[DataRequired("Enter the milestone's date."),
-                                         _sensible_year])
+    date = DayField("Date", validators=[DataRequired("Enter the milestone's date.")])
     start_time = TimeField("Start time", validators=[Optional()],
                            description="Leave both times blank for an all-day milestone.")
     end_time = TimeField("End time", validators=[Optional()])
     context = HiddenField()
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     title = StringField("Plan title", validators=[Optional(), Length(max=200)],
                         description="Leave blank to take the title from the document.")
     period = StringField("Period", validators=[Optional(), Length(max=40)],
@@ -103,15 +94,14 @@ class ImportForm(FlaskForm):
     csv_text = HiddenField()
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """A planned event: what, when, where, and which groups are invited."""
 
     title = StringField("Title", validators=[DataRequired("Give the event a title."),
                                              Length(max=200)],
                         description='For example "Careers fair".')
     kind = SelectField("Type", choices=KIND_CHOICES, default=EncounterKind.CAREERS_FAIR.value)
-    date = DateField("Date", validators=[DataRequired("Enter the date of the event."),
-                                         _sensible_year])
+    date = DayField("Date", validators=[DataRequired("Enter the date of the event.")])
     start_time = TimeField("Start time", validators=[DataRequired("Enter the start time.")])
     end_time = TimeField("End time", validators=[DataRequired("Enter the end time.")])
     location = StringField("Where", validators=[Optional(), Length(max=200)],
@@ -120,13 +110,13 @@ class EventForm(FlaskForm):
     invited_groups = MultiCheckboxField("Invited groups", validate_choice=False)
 
 
-def column_form(headers: list[str], mapping: dict[str, int], formdata=None) -> FlaskForm:
+def column_form(headers: list[str], mapping: dict[str, int], formdata=None) -> Form:
     """One select per column of the table: which part of the plan it holds, or "Ignore".
     Part of the import form (whose CSRF token covers it)."""
     choices = options([("", "Ignore this column")] + list(PLAN_FIELDS.items()))
     by_index = {index: name for name, index in mapping.items()}
 
-    class ColumnForm(FlaskForm):
+    class ColumnForm(Form):
         class Meta:
             csrf = False
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..database import write_transaction
 from ..domain.csv_files import decode
+from ..domain.errors import InputError
 from ..domain.plan_docx import WordFileError, docx_to_text
 from ..domain.plan_import import ImportResult
 from ..extensions import db
@@ -49,7 +50,10 @@ def upload_text(filename: str, data: bytes) -> str:
     else:
         if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise SourceError("That is not a CSV, text or Word file.")
-        text, _encoding = decode(data)
+        try:
+            text, _encoding = decode(data)
+        except InputError as error:
+            raise SourceError(error.message) from None
     return checked_text(text)
 
 

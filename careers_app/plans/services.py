@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import write_transaction
 from ..domain.dates import today_london
+from ..domain.errors import InputError
 from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
@@ -21,13 +22,8 @@ from ..models.plans import ActionPlan, Milestone, PlanItem, Rag
 from ..models.user import STAFF_ROLES
 
 
-class PlanInputError(Exception):
-    """A problem with submitted plan data, tied to a form field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+# The one InputError (domain/errors.py); the old name is what the views catch.
+PlanInputError = InputError
 
 
 # Permissions ------------------------------------------------------------------------------
@@ -210,7 +206,7 @@ def delete_plan(plan: ActionPlan) -> None:
 def _apply_item(item: PlanItem, details: ItemDetails) -> None:
     lead = staff_user(item.school_id, details.lead_user_id)
     if details.lead_user_id and lead is None:
-        raise PlanInputError("lead_user_id", "Choose a member of staff from the list.")
+        raise InputError("lead_user_id", "Choose a member of staff from the list.")
     item.benchmark = details.benchmark
     item.aim = _clean(details.aim)
     item.actions = _clean(details.actions)
@@ -260,10 +256,10 @@ def delete_item(item: PlanItem) -> None:
 def _check_times(details: MilestoneDetails) -> None:
     if (details.start_time is None) != (details.end_time is None):
         field = "end_time" if details.end_time is None else "start_time"
-        raise PlanInputError(field, "Give both a start and an end time, or neither for an "
+        raise InputError(field, "Give both a start and an end time, or neither for an "
                                     "all-day milestone.")
     if details.start_time and details.end_time and details.end_time <= details.start_time:
-        raise PlanInputError("end_time", "The end time must be after the start time.")
+        raise InputError("end_time", "The end time must be after the start time.")
 
 
 def _apply_milestone(milestone: Milestone, details: MilestoneDetails) -> None:

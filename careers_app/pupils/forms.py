@@ -1,21 +1,20 @@
 """Pupil list filters and the admin's pupil form."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..domain.academic import cohort_for
 from ..domain.pupil_flags import SEND_NAMES, send_label
 from ..domain.upn import upn_problem
 from ..encounters.forms import YEAR_GROUP_CHOICES
-from ..forms import options
+from ..forms import DayField, Form, options
 
 SEND_LABELS = {code: send_label(code) for code in SEND_NAMES}
 ANY_YES_NO = options([("", "Any"), ("y", "Yes"), ("n", "No")])
 
 
-class PupilFilterForm(FlaskForm):
+class PupilFilterForm(Form):
     """GET filters for the pupil list (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -37,7 +36,7 @@ def yes_no(value: str | None) -> bool | None:
     return {"y": True, "n": False}.get(value or "")
 
 
-class PupilForm(FlaskForm):
+class PupilForm(Form):
     """An admin's edit of one pupil. The year group is turned into a cohort by the view."""
 
     legal_forename = StringField("Legal forename", validators=[
@@ -54,7 +53,7 @@ class PupilForm(FlaskForm):
     disadvantaged = BooleanField("Disadvantaged (Pupil Premium)")
     looked_after = BooleanField("Looked after (in care)")
     considering_he = BooleanField("Considering higher education")
-    left_on = DateField("Date left", validators=[Optional()],
+    left_on = DayField("Date left", validators=[Optional()],
                         description="Only for a pupil who has left the school.")
 
     def validate_upn(self, field):

@@ -33,13 +33,16 @@ class PupilGroup:
         return f"Tutor group {self.value}" if self.kind == "tutor" else f"Year {self.value}"
 
 
+_YEAR_GROUP_VALUES = frozenset(str(year) for year in YEAR_GROUPS)
+
+
 def parse_group(key: str | None) -> PupilGroup | None:
     """"tg:10B" or "yg:10" -> a PupilGroup; anything else -> None."""
     prefix, _, value = (key or "").partition(":")
     value = value.strip()
-    if prefix == "tg" and value and len(value) <= 20:
+    if prefix == "tg" and value and len(value) <= 20 and value.isprintable():
         return PupilGroup("tutor", value)
-    if prefix == "yg" and value.isdigit() and int(value) in YEAR_GROUPS:
+    if prefix == "yg" and value in _YEAR_GROUP_VALUES:  # "yg:²" and "yg:١٠" are no group
         return PupilGroup("year", value)
     return None
 

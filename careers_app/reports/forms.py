@@ -1,13 +1,12 @@
 """Report filters (GET, no CSRF) and the careers leader's rule settings (POST)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from ..domain.academic import academic_year_label
 from ..domain.pupil_flags import send_label
-from ..forms import options
+from ..forms import Form, options
 from .services import Filters
 
 SEND_CHOICES = options([("", "Everyone"), ("any", "SEND (K or E)"), ("K", send_label("K")),
@@ -16,7 +15,7 @@ YES_NO_CHOICES = options([("", "Everyone"), ("yes", "Yes"), ("no", "No")])
 YEARS_BACK = 6
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(Form):
     """Academic year and the groups a careers leader compares (SEND, PP, CiC)."""
 
     class Meta:
@@ -46,7 +45,7 @@ class ReportFilterForm(FlaskForm):
                        looked_after=self.looked_after.data or "")
 
 
-class RuleSettingsForm(FlaskForm):
+class RuleSettingsForm(Form):
     """Thresholds a school may tune, kept in School.settings."""
 
     bm6_pre16 = IntegerField(

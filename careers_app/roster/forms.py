@@ -1,31 +1,28 @@
 """Forms for the import, guidance interviews, destinations and pupil logins."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..domain.dates import today_london
 from ..domain.destinations import STATUSES, YEARS_AFTER, year_after_label
 from ..domain.mis_import import FIELD_LABELS
-from ..forms import options
-
-EARLIEST_YEAR = 2000
+from ..forms import DayField, Form, options
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("MIS export (CSV file)", validators=[FileRequired("Choose the CSV file.")],
                      description="From SIMS, Arbor or Bromcom: UPN, names, year, tutor group and "
                                  "flags. Comma, semicolon or tab separated.",
                      render_kw={"accept": ".csv,.txt,text/csv"})
 
 
-def mapping_form(headers: list[str], mapping: dict[str, int], formdata=None) -> FlaskForm:
+def mapping_form(headers: list[str], mapping: dict[str, int], formdata=None) -> Form:
     """One select per column of the file: which pupil field it holds, or "Ignore"."""
     choices = options([("", "Ignore this column")] + list(FIELD_LABELS.items()))
 
-    class MappingForm(FlaskForm):
+    class MappingForm(Form):
         pass
 
     by_index = {index: name for name, index in mapping.items()}
@@ -36,7 +33,7 @@ def mapping_form(headers: list[str], mapping: dict[str, int], formdata=None) -> 
     return MappingForm(formdata=formdata) if formdata is not None else MappingForm()
 
 
-def mapping_from_form(form: FlaskForm, column_count: int) -> dict[str, int]:
+def mapping_from_form(form: Form, column_count: int) -> dict[str, int]:
     """Field -> column index from the mapping form (the first column chosen for a field wins;
     mapping_problems() reports the others)."""
     mapping: dict[str, int] = {}
@@ -53,19 +50,17 @@ def mapping_from_form(form: FlaskForm, column_count: int) -> dict[str, int]:
     return mapping
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     mark_leavers = BooleanField("Also mark the pupils missing from the file as leavers")
 
 
 def _not_future(form, field):
     if field.data and field.data > today_london():
         raise ValidationError("That date is in the future.")
-    if field.data and field.data.year < EARLIEST_YEAR:
-        raise ValidationError(f"Enter a date from {EARLIEST_YEAR} onwards.")
 
 
-class GuidanceForm(FlaskForm):
-    date = DateField("Date of the interview", validators=[
+class GuidanceForm(Form):
+    date = DayField("Date of the interview", validators=[
         DataRequired("Enter the date of the interview."), _not_future], default=today_london)
     adviser_name = StringField("Adviser", validators=[
         DataRequired("Enter the adviser's name."), Length(max=120)])
@@ -80,17 +75,17 @@ class GuidanceForm(FlaskForm):
     meaningful = BooleanField("Meaningful (counts towards the benchmarks)", default=True)
 
 
-class DestinationForm(FlaskForm):
+class DestinationForm(Form):
     year_after = SelectField("Year", default="1",
                              choices=options((str(n), year_after_label(n)) for n in YEARS_AFTER))
     status = SelectField("Destination", choices=options(STATUSES.items()), default="not_known")
     provider = StringField("Provider or employer", validators=[Optional(), Length(max=200)],
                            description="The college, university, training provider or employer.")
-    checked_on = DateField("Date checked", validators=[Optional(), _not_future],
+    checked_on = DayField("Date checked", validators=[Optional(), _not_future],
                            default=today_london)
 
 
-class LoginsForm(FlaskForm):
+class LoginsForm(Form):
     group = SelectField("Pupils in", validate_choice=False)
     reset_existing = BooleanField(
         "Also give pupils who already have a login a new one-time password",

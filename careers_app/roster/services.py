@@ -17,6 +17,8 @@ from ..domain.academic import academic_year_of
 from ..domain.benchmarks import EncounterKind, default_benchmarks
 from ..domain.dates import today_london
 from ..domain.destinations import STATUSES, summarise
+from ..domain.errors import InputError
+from ..domain.parsing import EARLIEST_DATE, LATEST_DATE
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Participation, Pupil, Role, User
 from ..models.base import utcnow
@@ -234,11 +236,8 @@ def apply_batch(batch_id: int, school_id: int, *, mark_leavers: bool,
 
 # Pupils: admin edit -------------------------------------------------------------------------
 
-class PupilInputError(Exception):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+# The one InputError (domain/errors.py); the old name is what the views catch.
+PupilInputError = InputError
 
 
 def update_pupil(pupil: Pupil, values: dict[str, Any]) -> None:
@@ -248,7 +247,7 @@ def update_pupil(pupil: Pupil, values: dict[str, Any]) -> None:
         clash = db.session.scalar(select(Pupil.id).where(
             Pupil.school_id == pupil.school_id, Pupil.upn == upn, Pupil.id != pupil.id))
         if clash:
-            raise PupilInputError("upn", "Another pupil already has this UPN.")
+            raise InputError("upn", "Another pupil already has this UPN.")
         for name, value in values.items():
             setattr(pupil, name, value)
 
@@ -311,9 +310,14 @@ def record_destination(pupil: Pupil, year_after: int, status: str, provider: str
 
 
 def leaving_years(school_id: int) -> list[int]:
-    """Academic years in which pupils of this school left, newest first."""
+    """Academic years in which pupils of this school left, newest first.
+
+    Only dates in the accepted range: a leaving date in year 9999, stored before dates were
+    checked, must not make the report (which counts up to the next year) fail for everyone.
+    """
     dates = db.session.scalars(select(Pupil.left_on).where(
-        Pupil.school_id == school_id, Pupil.left_on.is_not(None)).distinct()).all()
+        Pupil.school_id == school_id,
+        Pupil.left_on.between(EARLIEST_DATE, LATEST_DATE)).distinct()).all()
     return sorted({academic_year_of(d) for d in dates}, reverse=True)
 
 
