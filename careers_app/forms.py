@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import abort
-from wtforms import DateField, SelectMultipleField, widgets
+from wtforms import DateField, SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,3 +49,9 @@ def valid_or_400(form) -> None:
     """
     if not form.validate():
         abort(400)
+
+
+def sensible_year(form, field):
+    """Validator: a date between EARLIEST_YEAR and LATEST_YEAR (a mistyped year is caught)."""
+    if field.data and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")

@@ -8,23 +8,16 @@ from wtforms import (DateField, HiddenField, RadioField, SelectField, StringFiel
                      TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..domain.benchmarks import BENCHMARKS, EncounterKind
+from ..domain.benchmarks import BENCHMARKS
 from ..domain.dates import today_london
 from ..domain.plan_dates import MoneyError, parse_pounds
 from ..domain.plan_columns import FIELDS as PLAN_FIELDS
-from ..encounters.forms import KIND_CHOICES
-from ..forms import MultiCheckboxField, options
+from ..forms import options, sensible_year
 from ..models.plans import RAG_LABELS
 
 BENCHMARK_CHOICES = options([("", "None: an aim of its own")]
                             + [(str(b.number), f"BM{b.number} {b.name}") for b in BENCHMARKS])
 RAG_CHOICES = options((rag.value, label) for rag, label in RAG_LABELS.items())
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
-def _sensible_year(form, field):
-    if field.data and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
-        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
 class PlanForm(FlaskForm):
@@ -75,7 +68,7 @@ class StatusForm(FlaskForm):
     rag = RadioField("RAG status", choices=RAG_CHOICES, default="")
     status_note = TextAreaField("Status note", validators=[Optional(), Length(max=2000)])
     status_date = DateField("Status date", validators=[DataRequired("Enter the date of this status."),
-                                                       _sensible_year],
+                                                       sensible_year],
                             default=today_london)
 
 
@@ -83,7 +76,7 @@ class MilestoneForm(FlaskForm):
     title = StringField("Milestone", validators=[DataRequired("Say what the milestone is."),
                                                  Length(max=200)])
     date = DateField("Date", validators=[DataRequired("Enter the milestone's date."),
-                                         _sensible_year])
+                                         sensible_year])
     start_time = TimeField("Start time", validators=[Optional()],
                            description="Leave both times blank for an all-day milestone.")
     end_time = TimeField("End time", validators=[Optional()])
@@ -101,23 +94,6 @@ class ImportForm(FlaskForm):
                            description="Copy the whole table in Word or Excel, headings "
                                        "included, and paste it here.")
     csv_text = HiddenField()
-
-
-class EventForm(FlaskForm):
-    """A planned event: what, when, where, and which groups are invited."""
-
-    title = StringField("Title", validators=[DataRequired("Give the event a title."),
-                                             Length(max=200)],
-                        description='For example "Careers fair".')
-    kind = SelectField("Type", choices=KIND_CHOICES, default=EncounterKind.CAREERS_FAIR.value)
-    date = DateField("Date", validators=[DataRequired("Enter the date of the event."),
-                                         _sensible_year])
-    start_time = TimeField("Start time", validators=[DataRequired("Enter the start time.")])
-    end_time = TimeField("End time", validators=[DataRequired("Enter the end time.")])
-    location = StringField("Where", validators=[Optional(), Length(max=200)],
-                           description='For example "Sports hall".')
-    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
-    invited_groups = MultiCheckboxField("Invited groups", validate_choice=False)
 
 
 def column_form(headers: list[str], mapping: dict[str, int], formdata=None) -> FlaskForm:
