@@ -59,6 +59,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .calendar.views import bp as calendar_bp
     from .encounters.views import bp as encounters_bp
     from .events.views import bp as events_bp
+    from .guidance.views import bp as guidance_bp
     from .main.views import bp as main_bp
     from .plans.views import bp as plans_bp
     from .privacy.views import bp as privacy_bp
@@ -67,7 +68,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .roster.views import bp as roster_bp
 
     for blueprint in (main_bp, auth_bp, encounters_bp, pupils_bp, roster_bp, reports_bp, plans_bp,
-                      events_bp, calendar_bp, admin_bp, privacy_bp, benchmark_audit_bp):
+                      events_bp, guidance_bp, calendar_bp, admin_bp, privacy_bp,
+                      benchmark_audit_bp):
         app.register_blueprint(blueprint)
 
     from .placements.views import bp as placements_bp  # work experience (issue 16)

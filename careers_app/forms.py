@@ -5,6 +5,8 @@ from flask import abort
 from wtforms import DateField, SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
+from .domain.dates import today_london
+
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
@@ -55,3 +57,11 @@ def sensible_year(form, field):
     """Validator: a date between EARLIEST_YEAR and LATEST_YEAR (a mistyped year is caught)."""
     if field.data and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
         raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+def not_future(form, field):
+    """Validator: a date no later than today and not before EARLIEST_YEAR."""
+    if field.data and field.data > today_london():
+        raise ValidationError("That date is in the future.")
+    if field.data and field.data.year < EARLIEST_YEAR:
+        raise ValidationError(f"Enter a date from {EARLIEST_YEAR} onwards.")

@@ -48,14 +48,14 @@ GET_TABLE = {
     "privacy.export": ADMIN_ONLY,
     "privacy.erase": ADMIN_ONLY,
     "privacy.retention": ADMIN_ONLY,
-    "roster.destinations": STAFF_READ,
-    "roster.destination_edit": STAFF_READ,
-    "roster.guidance_new": STAFF_READ,
+    "pupils.destinations": STAFF_READ,
+    "pupils.destination_edit": STAFF_READ,
+    "guidance.guidance_new": STAFF_READ,
     "roster.import_upload": ADMIN_ONLY,
     "roster.import_preview": ADMIN_ONLY,
     "roster.import_mapping": ADMIN_ONLY,
     "roster.import_done": (L, 404, 403, 403, H),  # not imported yet: back to the preview
-    "roster.logins": ADMIN_ONLY,
+    "pupils.logins": ADMIN_ONLY,
     "reports.benchmarks": STAFF_READ,
     "reports.benchmarks_csv": STAFF_READ,
     "reports.gaps": STAFF_READ,
@@ -192,7 +192,7 @@ def _url(app, rule, ids) -> str:
     for name in rule.arguments:
         if name == "encounter_id" and rule.endpoint.startswith("events."):
             values[name] = ids["event_id"]
-        elif name == "pupil_id" and rule.endpoint == "roster.destination_edit":
+        elif name == "pupil_id" and rule.endpoint == "pupils.destination_edit":
             values[name] = ids["leaver_id"]
         else:
             values[name] = ids[name]

@@ -185,6 +185,35 @@ def update_encounter(encounter: Encounter, details: EncounterDetails, pupil_ids:
         encounter.updated_at = utcnow()
 
 
+@dataclass
+class GuidanceDetails:
+    date: date
+    adviser_name: str
+    adviser_level6: bool
+    notes: str = ""
+    notes_staff_only: bool = False
+    agreed_actions: str = ""
+    meaningful: bool = True
+
+
+def record_guidance(pupil: Pupil, user: User, details: GuidanceDetails) -> Encounter:
+    """A guidance interview: an encounter of that kind with this one pupil and the actions agreed."""
+    adviser = " ".join(details.adviser_name.split())
+    with write_transaction():
+        encounter = Encounter(
+            school_id=pupil.school_id, title=f"Guidance interview with {adviser}",
+            kind=EncounterKind.GUIDANCE_INTERVIEW, date=details.date,
+            academic_year=academic_year_of(details.date), meaningful=details.meaningful,
+            notes=details.notes.strip(), created_by_id=user.id, adviser_name=adviser,
+            adviser_level6=details.adviser_level6, notes_staff_only=details.notes_staff_only)
+        encounter.benchmark_rows = [EncounterBenchmark(benchmark=n) for n in
+                                    default_benchmarks(EncounterKind.GUIDANCE_INTERVIEW)]
+        encounter.participations = [Participation(school_id=pupil.school_id, pupil_id=pupil.id,
+                                                  agreed_actions=details.agreed_actions.strip())]
+        db.session.add(encounter)
+    return encounter
+
+
 def can_change(user: User, encounter: Encounter) -> bool:
     """Its creator or an admin may edit or delete an encounter."""
     return user.is_admin or (encounter.created_by_id == user.id and user.is_staff)

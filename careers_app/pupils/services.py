@@ -1,10 +1,11 @@
-"""Queries about pupils: the roll, groups and each pupil's own record."""
+"""Queries about pupils: the roll, groups and each pupil's own record; the admin's edit."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 
@@ -246,3 +247,24 @@ def save_reflection(participation: Participation, text: str) -> None:
     """The pupil's own words about an encounter."""
     with write_transaction():
         participation.reflection = text.strip().replace("\r\n", "\n")
+
+
+# Pupils: admin edit -------------------------------------------------------------------------
+
+class PupilInputError(Exception):
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field_name = field_name
+        self.message = message
+
+
+def update_pupil(pupil: Pupil, values: dict[str, Any]) -> None:
+    """Save an admin's changes to a pupil; a UPN already used in the school is refused."""
+    upn = values["upn"]
+    with write_transaction():
+        clash = db.session.scalar(select(Pupil.id).where(
+            Pupil.school_id == pupil.school_id, Pupil.upn == upn, Pupil.id != pupil.id))
+        if clash:
+            raise PupilInputError("upn", "Another pupil already has this UPN.")
+        for name, value in values.items():
+            setattr(pupil, name, value)
