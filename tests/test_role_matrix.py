@@ -50,7 +50,7 @@ GET_TABLE = {
     "privacy.retention": ADMIN_ONLY,
     "pupils.destinations": STAFF_READ,
     "pupils.destination_edit": STAFF_READ,
-    "guidance.guidance_new": STAFF_READ,
+    "guidance.new": STAFF_READ,
     "roster.import_upload": ADMIN_ONLY,
     "roster.import_preview": ADMIN_ONLY,
     "roster.import_mapping": ADMIN_ONLY,

@@ -32,13 +32,13 @@ def _guidance_page(form: GuidanceForm, pupil, status: int = 200):
 
 
 @bp.get("/<int:pupil_id>/guidance/new")
-def guidance_new(pupil_id: int):
+def new(pupil_id: int):
     """Record a guidance interview with one pupil: adviser, notes, agreed actions."""
     return _guidance_page(GuidanceForm(), _pupil_or_404(pupil_id))
 
 
 @bp.post("/<int:pupil_id>/guidance/new")
-def record_guidance(pupil_id: int):
+def record(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
     form = GuidanceForm()
     if not form.validate():
