@@ -20,6 +20,7 @@ from ..domain.academic import academic_year_of, cohort_for, year_group
 from ..domain.benchmarks import EncounterKind, OrganisationKind
 from ..domain.dates import format_date
 from ..domain.placements import Mode, PlacementFacts, Status
+from ..encounters.building import describe_encounter, new_encounter, set_benchmarks
 from ..encounters.services import find_or_create_organisation
 from ..extensions import db
 from ..models import (Encounter, EncounterBenchmark, Organisation, Participation, Pupil, School,
@@ -516,7 +517,7 @@ def _record_placement(placement: Placement, meaningful: bool, *, duplicate: bool
     encounter = (db.session.get(Encounter, placement.encounter_id)
                  if placement.encounter_id else None)
     if encounter is None:
-        encounter = Encounter(school_id=placement.school_id, created_by_id=user_id)
+        encounter = new_encounter(placement.school_id, user_id)
         encounter.participations = [Participation(school_id=placement.school_id,
                                                   pupil_id=placement.pupil_id)]
         db.session.add(encounter)
@@ -524,10 +525,8 @@ def _record_placement(placement: Placement, meaningful: bool, *, duplicate: bool
         encounter.participations.append(Participation(school_id=placement.school_id,
                                                       pupil_id=placement.pupil_id))
     organisation = placement.organisation
-    encounter.title = f"Work experience: {organisation.name}"[:200]
-    encounter.kind = EncounterKind.WORK_EXPERIENCE
-    encounter.date = placement.start_on
-    encounter.academic_year = academic_year_of(placement.start_on)
+    describe_encounter(encounter, f"Work experience: {organisation.name}"[:200],
+                       EncounterKind.WORK_EXPERIENCE, placement.start_on)
     encounter.organisation_id = organisation.id
     encounter.meaningful = meaningful
     encounter.deleted_at = None
@@ -538,9 +537,7 @@ def _record_placement(placement: Placement, meaningful: bool, *, duplicate: bool
     if duplicate:
         lines.append("Counted once, with another workplace experience on the same days.")
     encounter.notes = "\n".join(lines)
-    wanted = () if duplicate else (BM6,)
-    current = {row.benchmark: row for row in encounter.benchmark_rows}
-    encounter.benchmark_rows = [current.get(n) or EncounterBenchmark(benchmark=n) for n in wanted]
+    set_benchmarks(encounter, () if duplicate else (BM6,))
     encounter.updated_at = utcnow()
     db.session.flush()
     placement.encounter_id = encounter.id
