@@ -46,8 +46,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_engine_events(app)
 
-    from . import audit_trail, security, templating
+    from . import audit_trail, logfilter, security, templating
 
+    logfilter.install(app)
     audit_trail.install()
     audit_trail.init_app(app)
     security.init_app(app)

@@ -18,7 +18,7 @@ from ..pupils.services import group_options, parse_group
 from ..reports.csv_export import csv_response
 from ..security import admin_required, public, require_staff
 from ..templating import is_fragment_request, redirect_after_write, render
-from . import feedback, importer, logfilter, report, services
+from . import feedback, importer, report, services
 from .forms import (AssignForm, EvaluationForm, FeedbackForm, FeedbackLinkForm, HolidaysForm,
                     ImportForm, ListFilterForm, PlacementForm, ReportForm, RowFilterForm,
                     StatusForm, WeekForm, holiday_lines)
@@ -27,7 +27,6 @@ from .pages import (answers_from, assign_forms, assign_row, details_from, evalua
                     submitted_sheet, week_choices, with_link_headers)
 
 bp = Blueprint("placements", __name__)
-bp.record_once(lambda state: logfilter.install(state.app))
 
 PUPIL_ENDPOINTS = {"placements.evaluation", "placements.evaluate"}
 PUBLIC_ENDPOINTS = {"placements.feedback_form", "placements.submit_feedback"}
