@@ -5,6 +5,7 @@ from flask import abort
 from wtforms import DateField, SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
+from .domain.academic import YEAR_GROUPS
 from .domain.dates import today_london
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -30,6 +31,10 @@ def int_list(values) -> list[int]:
 def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+# A filter's year group: any, or one of Years 7-13.
+YEAR_GROUP_CHOICES = options([("", "All")] + [(str(y), f"Year {y}") for y in YEAR_GROUPS])
 
 
 class DayField(DateField):

@@ -6,18 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..domain.academic import YEAR_GROUPS
 from ..domain.benchmarks import (BENCHMARKS, ENCOUNTER_KINDS, ORGANISATION_KIND_LABELS,
                                  EncounterKind)
 from ..domain.dates import today_london
 from ..domain.meaningful import MEANING_2025
-from ..forms import DayField, MultiCheckboxField, options
+from ..forms import YEAR_GROUP_CHOICES, DayField, MultiCheckboxField, options
 
 KIND_CHOICES = options((kind.value, info.label) for kind, info in ENCOUNTER_KINDS.items())
 ORG_KIND_CHOICES = options([("", "Same as the encounter type")] + [
     (kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()])
 BENCHMARK_CHOICES = options((b.number, f"BM{b.number} {b.name}") for b in BENCHMARKS)
-YEAR_GROUP_CHOICES = options([("", "All")] + [(str(y), f"Year {y}") for y in YEAR_GROUPS])
 EARLIEST_YEAR = 2000
 
 

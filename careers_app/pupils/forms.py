@@ -10,8 +10,7 @@ from ..domain.dates import today_london
 from ..domain.destinations import STATUSES, YEARS_AFTER, year_after_label
 from ..domain.pupil_flags import SEND_NAMES, send_label
 from ..domain.upn import upn_problem
-from ..encounters.forms import YEAR_GROUP_CHOICES
-from ..forms import not_future, options
+from ..forms import YEAR_GROUP_CHOICES, not_future, options
 
 SEND_LABELS = {code: send_label(code) for code in SEND_NAMES}
 ANY_YES_NO = options([("", "Any"), ("y", "Yes"), ("n", "No")])

@@ -13,13 +13,13 @@ from ..domain.dates import today_london
 from ..domain.destinations import STATUSES, YEARS_AFTER, status_label, year_after_label
 from ..domain.progress import has_left
 from ..forms import options, valid_or_400
-from ..main.services import pupil_summary
 from ..security import admin_required, require_staff
 from ..templating import redirect_after_write, render
 from . import destinations as destination_services
 from . import logins as login_services
 from . import services
 from .forms import DestinationForm, LoginsForm, PupilFilterForm, PupilForm, yes_no
+from .summary import pupil_summary
 
 bp = Blueprint("pupils", __name__)
 bp.before_request(require_staff)
