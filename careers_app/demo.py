@@ -113,8 +113,20 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
     db.session.add(school)
     db.session.flush()
     this_year = academic_year_of(today)
+    pupils = _seed_pupils(rng, school.id, index, pupil_count, years, this_year)
+    result.pupils += len(pupils)
+    organisations = _seed_organisations(school.id)
+    lead_id = _seed_accounts(school.id, index, pupils, this_year, password_hash)
 
-    # Pupils: the current Y7-13, plus the cohorts that have left during the years of history.
+    _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
+    result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
+    seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
+
+
+def _seed_pupils(rng, school_id: int, index: int, pupil_count: int, years: int,
+                 this_year: int) -> list:
+    """The current Y7-13, plus the cohorts that have left during the years of history; their
+    (id, cohort, tutor_group, left_on) rows."""
     per_year = max(1, pupil_count // 7)
     rows = []
     first_cohort = cohort_for(13, this_year - (years - 1))
@@ -126,7 +138,7 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
         for n in range(count):
             tutor_letter = "ABCDEFGHJK"[n % groups]
             rows.append(dict(
-                school_id=school.id,
+                school_id=school_id,
                 upn=make_upn(886, 4000 + index, 10 + len(rows) // 1000, len(rows) % 1000),
                 legal_forename=rng.choice(FORENAMES), preferred_forename=None,
                 surname=rng.choice(SURNAMES), cohort=cohort,
@@ -136,43 +148,45 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
                 considering_he=yg_now >= 12 and rng.random() < 0.6,
                 joined_on=None, left_on=left_on))
     db.session.execute(insert(Pupil), rows)
-    pupils = db.session.execute(
+    return db.session.execute(
         select(Pupil.id, Pupil.cohort, Pupil.tutor_group, Pupil.left_on)
-        .where(Pupil.school_id == school.id).order_by(Pupil.id)).all()
-    result.pupils += len(pupils)
+        .where(Pupil.school_id == school_id).order_by(Pupil.id)).all()
 
+
+def _seed_organisations(school_id: int) -> list[Organisation]:
     organisations = []
     for org_name, kind in ORGANISATIONS:
-        org = Organisation(school_id=school.id, name=org_name, kind=kind,
+        org = Organisation(school_id=school_id, name=org_name, kind=kind,
                            self_employed="sole trader" in org_name)
         db.session.add(org)
         organisations.append(org)
     db.session.flush()
+    return organisations
 
-    # Accounts: a careers leader, a tutor with a Year 10 group, and a pupil in that group.
+
+def _seed_accounts(school_id: int, index: int, pupils, this_year: int,
+                   password_hash: str) -> int:
+    """A careers leader, a tutor with a Year 10 group, and a pupil in that group; the
+    careers leader's id."""
     on_roll = [p for p in pupils if p.left_on is None]
     tutor_group = "10A"
     in_group = [p for p in on_roll if p.tutor_group == tutor_group
                 and year_group(p.cohort, this_year) == 10]
     demo_pupil_id = in_group[0].id if in_group else on_roll[0].id
     db.session.execute(insert(User), [
-        dict(school_id=school.id, username=_account("lead", index), display_name="Ms R. Patel",
+        dict(school_id=school_id, username=_account("lead", index), display_name="Ms R. Patel",
              role=Role.ADMIN, password_hash=password_hash, active=True, session_version=1,
              must_change_password=False),
-        dict(school_id=school.id, username=_account("tutor", index), display_name="Mr D. Okafor",
+        dict(school_id=school_id, username=_account("tutor", index), display_name="Mr D. Okafor",
              role=Role.STAFF, password_hash=password_hash, active=True, session_version=1,
              must_change_password=False, tutor_group=tutor_group),
-        dict(school_id=school.id, username=_account("pupil", index),
+        dict(school_id=school_id, username=_account("pupil", index),
              display_name=" ".join(db.session.execute(
                  select(Pupil.legal_forename, Pupil.surname).where(Pupil.id == demo_pupil_id)).one()),
              role=Role.PUPIL, password_hash=password_hash, active=True, session_version=1,
              must_change_password=False, pupil_id=demo_pupil_id),
     ])
-    lead_id = db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
-
-    _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
-    result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
-    seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
+    return db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
 
 
 def _school_days(start: date, end: date) -> list[date]:
