@@ -18,7 +18,7 @@ from .domain.placements import Mode, Status
 from .extensions import db
 from .models import Organisation, Pupil
 from .models.placement import Placement, PlacementFeedback, PlacementWeek
-from .placements.services import sync_benchmark_record
+from .placements.records import sync_benchmark_record
 
 TASKS = (
     "Shadow a ward team for a morning, then plan and run a patient activity session.",

@@ -24,7 +24,7 @@ from ..models import School
 from ..models.base import utcnow
 from ..models.placement import FeedbackAttempt, Placement, PlacementFeedback, PlacementFeedbackLink
 from ..tokens import TOKEN_RE, hash_token, new_token
-from .services import sync_benchmark_record
+from .records import sync_benchmark_record
 
 LINK_LIFETIME = timedelta(days=30)
 WINDOW = timedelta(minutes=15)

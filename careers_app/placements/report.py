@@ -19,7 +19,7 @@ from ..domain.rules import as_of_day, percentage
 from ..extensions import db
 from ..models import Pupil
 from ..models.placement import Placement, PlacementFeedback, PlacementWeek
-from .services import AssignRow, _group_members_without
+from .planning import AssignRow, _group_members_without
 
 DONE_VALUES = sorted(s.value for s in rules.DONE)
 CHASE_HORIZON = timedelta(days=28)

@@ -14,7 +14,7 @@ from ..domain.dates import LONDON, today_london
 from ..extensions import db
 from ..models import AuditLog, Encounter, LoginAttempt, Participation, Pupil, School, User
 from ..models.roster import Destination, ImportBatch
-from ..placements import services as placements  # work experience (issue 16)
+from ..placements import records as placements  # work experience (issue 16)
 
 # Benchmark 3 needs destinations for three years after leaving.
 MIN_RETENTION_YEARS = 3
