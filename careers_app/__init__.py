@@ -54,6 +54,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
 
+    _register_blueprints(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .benchmark_audit.views import bp as benchmark_audit_bp
@@ -76,8 +86,3 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .placements.views import bp as placements_bp  # work experience (issue 16)
 
     app.register_blueprint(placements_bp)
-
-    from . import cli
-
-    cli.init_app(app)
-    return app
