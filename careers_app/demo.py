@@ -105,54 +105,6 @@ def seed_demo(*, pupils: int = 200, years: int = 1, schools: int = 1,
     return result
 
 
-def _seed_school(index: int, pupil_count: int, years: int, today: date, password_hash: str,
-                 result: SeedResult) -> None:
-    rng = random.Random(2026 + index)
-    name = "Demo Academy" if index == 0 else f"Demo School {index + 1}"
-    school = School(name=name, slug=_school_slug(index))
-    db.session.add(school)
-    db.session.flush()
-    this_year = academic_year_of(today)
-    pupils = _seed_pupils(rng, school.id, index, pupil_count, years, this_year)
-    result.pupils += len(pupils)
-    organisations = _seed_organisations(school.id)
-    lead_id = _seed_accounts(school.id, index, pupils, this_year, password_hash)
-
-    _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
-    result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
-    seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
-
-
-def _seed_pupils(rng, school_id: int, index: int, pupil_count: int, years: int,
-                 this_year: int) -> list:
-    """The current Y7-13, plus the cohorts that have left during the years of history; their
-    (id, cohort, tutor_group, left_on) rows."""
-    per_year = max(1, pupil_count // 7)
-    rows = []
-    first_cohort = cohort_for(13, this_year - (years - 1))
-    for cohort in range(first_cohort, cohort_for(7, this_year) + 1):
-        yg_now = year_group(cohort, this_year)
-        count = per_year + (1 if (cohort - first_cohort) < pupil_count % 7 and yg_now <= 13 else 0)
-        groups = max(1, -(-count // 30))
-        left_on = date(cohort + 7, 7, 22) if yg_now > 13 else None  # left after Year 13
-        for n in range(count):
-            tutor_letter = "ABCDEFGHJK"[n % groups]
-            rows.append(dict(
-                school_id=school_id,
-                upn=make_upn(886, 4000 + index, 10 + len(rows) // 1000, len(rows) % 1000),
-                legal_forename=rng.choice(FORENAMES), preferred_forename=None,
-                surname=rng.choice(SURNAMES), cohort=cohort,
-                tutor_group=f"{min(yg_now, 13)}{tutor_letter}",
-                send_status=rng.choices("NKE", weights=(84, 13, 3))[0],
-                disadvantaged=rng.random() < 0.25, looked_after=rng.random() < 0.01,
-                considering_he=yg_now >= 12 and rng.random() < 0.6,
-                joined_on=None, left_on=left_on))
-    db.session.execute(insert(Pupil), rows)
-    return db.session.execute(
-        select(Pupil.id, Pupil.cohort, Pupil.tutor_group, Pupil.left_on)
-        .where(Pupil.school_id == school_id).order_by(Pupil.id)).all()
-
-
 def _seed_organisations(school_id: int) -> list[Organisation]:
     organisations = []
     for org_name, kind in ORGANISATIONS:
@@ -164,15 +116,9 @@ def _seed_organisations(school_id: int) -> list[Organisation]:
     return organisations
 
 
-def _seed_accounts(school_id: int, index: int, pupils, this_year: int,
+def _seed_accounts(school_id: int, index: int, tutor_group: str, demo_pupil_id: int,
                    password_hash: str) -> int:
-    """A careers leader, a tutor with a Year 10 group, and a pupil in that group; the
-    careers leader's id."""
-    on_roll = [p for p in pupils if p.left_on is None]
-    tutor_group = "10A"
-    in_group = [p for p in on_roll if p.tutor_group == tutor_group
-                and year_group(p.cohort, this_year) == 10]
-    demo_pupil_id = in_group[0].id if in_group else on_roll[0].id
+    """The careers leader, the tutor of `tutor_group` and the demo pupil; the leader's id."""
     db.session.execute(insert(User), [
         dict(school_id=school_id, username=_account("lead", index), display_name="Ms R. Patel",
              role=Role.ADMIN, password_hash=password_hash, active=True, session_version=1,
@@ -187,6 +133,57 @@ def _seed_accounts(school_id: int, index: int, pupils, this_year: int,
              must_change_password=False, pupil_id=demo_pupil_id),
     ])
     return db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
+
+
+def _seed_school(index: int, pupil_count: int, years: int, today: date, password_hash: str,
+                 result: SeedResult) -> None:
+    rng = random.Random(2026 + index)
+    name = "Demo Academy" if index == 0 else f"Demo School {index + 1}"
+    school = School(name=name, slug=_school_slug(index))
+    db.session.add(school)
+    db.session.flush()
+    this_year = academic_year_of(today)
+
+    # Pupils: the current Y7-13, plus the cohorts that have left during the years of history.
+    per_year = max(1, pupil_count // 7)
+    rows = []
+    first_cohort = cohort_for(13, this_year - (years - 1))
+    for cohort in range(first_cohort, cohort_for(7, this_year) + 1):
+        yg_now = year_group(cohort, this_year)
+        count = per_year + (1 if (cohort - first_cohort) < pupil_count % 7 and yg_now <= 13 else 0)
+        groups = max(1, -(-count // 30))
+        left_on = date(cohort + 7, 7, 22) if yg_now > 13 else None  # left after Year 13
+        for n in range(count):
+            tutor_letter = "ABCDEFGHJK"[n % groups]
+            rows.append(dict(
+                school_id=school.id,
+                upn=make_upn(886, 4000 + index, 10 + len(rows) // 1000, len(rows) % 1000),
+                legal_forename=rng.choice(FORENAMES), preferred_forename=None,
+                surname=rng.choice(SURNAMES), cohort=cohort,
+                tutor_group=f"{min(yg_now, 13)}{tutor_letter}",
+                send_status=rng.choices("NKE", weights=(84, 13, 3))[0],
+                disadvantaged=rng.random() < 0.25, looked_after=rng.random() < 0.01,
+                considering_he=yg_now >= 12 and rng.random() < 0.6,
+                joined_on=None, left_on=left_on))
+    db.session.execute(insert(Pupil), rows)
+    pupils = db.session.execute(
+        select(Pupil.id, Pupil.cohort, Pupil.tutor_group, Pupil.left_on)
+        .where(Pupil.school_id == school.id).order_by(Pupil.id)).all()
+    result.pupils += len(pupils)
+
+    organisations = _seed_organisations(school.id)
+
+    # Accounts: a careers leader, a tutor with a Year 10 group, and a pupil in that group.
+    on_roll = [p for p in pupils if p.left_on is None]
+    tutor_group = "10A"
+    in_group = [p for p in on_roll if p.tutor_group == tutor_group
+                and year_group(p.cohort, this_year) == 10]
+    demo_pupil_id = in_group[0].id if in_group else on_roll[0].id
+    lead_id = _seed_accounts(school.id, index, tutor_group, demo_pupil_id, password_hash)
+
+    _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
+    result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
+    seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
 
 
 def _school_days(start: date, end: date) -> list[date]:
