@@ -18,6 +18,7 @@ from sqlalchemy.orm import lazyload
 
 from ..database import write_transaction
 from ..domain.benchmarks import kind_label
+from ..errors import InputError
 from ..extensions import db
 from ..models import Encounter, Organisation, School, User
 from ..models.base import utcnow
@@ -35,11 +36,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=15)
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
-class TokenInputError(Exception):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+class TokenInputError(InputError):
+    """A problem with a new calendar link's choices."""
 
 
 def plans_for_school(school_id: int) -> list[ActionPlan]:

@@ -11,6 +11,7 @@ from .. import audit_trail
 from ..database import contains_pattern, write_transaction
 from ..domain.academic import cohort_for
 from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind, clean_benchmarks
+from ..errors import InputError
 from ..extensions import db
 from ..models import Encounter, Organisation, Participation, Pupil, User
 from ..models.base import utcnow
@@ -18,13 +19,8 @@ from ..pupils.services import pupils_by_ids
 from .building import describe_encounter, new_encounter, set_benchmarks
 
 
-class EncounterInputError(Exception):
+class EncounterInputError(InputError):
     """A problem with the submitted encounter, tied to a form field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
 
 
 @dataclass

@@ -15,17 +15,15 @@ from ..database import write_transaction
 from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind
 from ..encounters.building import describe_encounter, new_encounter, set_benchmarks
 from ..encounters.services import check_pupils, find_or_create_organisation
+from ..errors import InputError
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil, User
 from ..models.base import utcnow
 from ..pupils.services import PupilGroup, parse_group, pupils_in_group
 
 
-class EventInputError(Exception):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+class EventInputError(InputError):
+    """A problem with a planned event's details or its register."""
 
 
 @dataclass

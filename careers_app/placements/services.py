@@ -19,6 +19,7 @@ from ..domain import placements as rules
 from ..domain.benchmarks import OrganisationKind
 from ..domain.placements import Mode, PlacementFacts, Status
 from ..encounters.services import find_or_create_organisation
+from ..errors import InputError
 from ..extensions import db
 from ..models import Organisation, Pupil, School, User
 from ..models.base import utcnow
@@ -28,13 +29,8 @@ from .records import sync_benchmark_record
 HOLIDAYS_KEY = "placement_holidays"
 
 
-class PlacementInputError(Exception):
+class PlacementInputError(InputError):
     """A problem with what was submitted, tied to a form field ("" for the whole form)."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
 
 
 # The school's holidays ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import write_transaction
 from ..domain.dates import today_london
+from ..errors import InputError
 from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
@@ -21,13 +22,8 @@ from ..models.plans import ActionPlan, Milestone, PlanItem, Rag
 from ..models.user import STAFF_ROLES
 
 
-class PlanInputError(Exception):
+class PlanInputError(InputError):
     """A problem with submitted plan data, tied to a form field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
 
 
 # Permissions ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for, natural
 from ..domain.benchmarks import EncounterKind
 from ..domain.dates import today_london
 from ..domain.search_text import fold, pupil_search_text
+from ..errors import InputError
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil
 
@@ -251,11 +252,8 @@ def save_reflection(participation: Participation, text: str) -> None:
 
 # Pupils: admin edit -------------------------------------------------------------------------
 
-class PupilInputError(Exception):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
+class PupilInputError(InputError):
+    """A problem with an admin's change to a pupil."""
 
 
 def update_pupil(pupil: Pupil, values: dict[str, Any]) -> None:
