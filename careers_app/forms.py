@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import abort
-from wtforms import DateField, SelectMultipleField, ValidationError, widgets
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectMultipleField, StringField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
 
 from .domain.academic import YEAR_GROUPS
 from .domain.dates import today_london
@@ -46,6 +48,19 @@ class DayField(DateField):
         except ValueError as error:
             self.data = None
             raise ValueError("That is not a real date. Check the day, month and year.") from error
+
+
+class FilterForm(FlaskForm):
+    """GET filters for a page (no CSRF: they change nothing)."""
+
+    class Meta:
+        csrf = False
+
+
+def search_field(description: str) -> StringField:
+    """A filter form's search box: free text, at most 200 characters."""
+    return StringField("Search", validators=[Optional(), Length(max=200)],
+                       description=description, render_kw={"maxlength": 200})
 
 
 def valid_or_400(form) -> None:

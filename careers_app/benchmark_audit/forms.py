@@ -10,7 +10,7 @@ from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, Numb
 
 from ..domain.audit_criteria import RATING_LABELS, Rating
 from ..domain.dates import today_london
-from ..forms import DayField, options
+from ..forms import DayField, FilterForm, options
 
 RATING_MESSAGE = "Choose Not achieved, Partially achieved or Achieved."
 RATING_CHOICES = options((rating.value, label) for rating, label in RATING_LABELS.items())
@@ -78,11 +78,8 @@ class AuditSettingsForm(FlaskForm):
             raise ValidationError("This must be lower than the percentage for “Achieved”.")
 
 
-class PlanChoiceForm(FlaskForm):
+class PlanChoiceForm(FilterForm):
     """Which action plan new items go into (a GET chooser on the results page)."""
-
-    class Meta:
-        csrf = False
 
     plan = SelectField("Action plan for new items", validate_choice=False)
 

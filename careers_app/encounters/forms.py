@@ -10,7 +10,7 @@ from ..domain.benchmarks import (BENCHMARKS, ENCOUNTER_KINDS, ORGANISATION_KIND_
                                  EncounterKind)
 from ..domain.dates import today_london
 from ..domain.meaningful import MEANING_2025
-from ..forms import YEAR_GROUP_CHOICES, DayField, MultiCheckboxField, options
+from ..forms import YEAR_GROUP_CHOICES, DayField, FilterForm, MultiCheckboxField, options, search_field
 
 KIND_CHOICES = options((kind.value, info.label) for kind, info in ENCOUNTER_KINDS.items())
 ORG_KIND_CHOICES = options([("", "Same as the encounter type")] + [
@@ -50,14 +50,10 @@ class EncounterForm(FlaskForm):
             raise ValidationError(f"Enter a date from {EARLIEST_YEAR} onwards.")
 
 
-class EncounterFilterForm(FlaskForm):
+class EncounterFilterForm(FilterForm):
     """GET filters for the encounter list (no CSRF: it changes nothing)."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search", validators=[Optional(), Length(max=200)],
-                    description="Title or organisation", render_kw={"maxlength": 200})
+    q = search_field("Title or organisation")
     year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
     kind = SelectField("Type", choices=options([("", "All")]) + KIND_CHOICES, default="")
     date_from = DayField("From", validators=[Optional()])

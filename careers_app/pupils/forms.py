@@ -10,20 +10,16 @@ from ..domain.dates import today_london
 from ..domain.destinations import STATUSES, YEARS_AFTER, year_after_label
 from ..domain.pupil_flags import SEND_NAMES, send_label
 from ..domain.upn import upn_problem
-from ..forms import YEAR_GROUP_CHOICES, not_future, options
+from ..forms import YEAR_GROUP_CHOICES, FilterForm, not_future, options, search_field
 
 SEND_LABELS = {code: send_label(code) for code in SEND_NAMES}
 ANY_YES_NO = options([("", "Any"), ("y", "Yes"), ("n", "No")])
 
 
-class PupilFilterForm(FlaskForm):
+class PupilFilterForm(FilterForm):
     """GET filters for the pupil list (no CSRF: it changes nothing)."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search", validators=[Optional(), Length(max=200)],
-                    description="Name or UPN", render_kw={"maxlength": 200})
+    q = search_field("Name or UPN")
     year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
     tutor_group = SelectField("Tutor group", validate_choice=False, default="")
     send = SelectField("SEND", default="", choices=options(

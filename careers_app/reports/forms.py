@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from ..domain.academic import academic_year_label
 from ..domain.pupil_flags import send_label
-from ..forms import options
+from ..forms import FilterForm, options
 from .services import Filters
 
 SEND_CHOICES = options([("", "Everyone"), ("any", "SEND (K or E)"), ("K", send_label("K")),
@@ -16,11 +16,8 @@ YES_NO_CHOICES = options([("", "Everyone"), ("yes", "Yes"), ("no", "No")])
 YEARS_BACK = 6
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(FilterForm):
     """Academic year and the groups a careers leader compares (SEND, PP, CiC)."""
-
-    class Meta:
-        csrf = False
 
     year = SelectField("Academic year")
     tutor_group = SelectField("Tutor group", validate_choice=False, default="")
