@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import abort
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, StringField, ValidationError, widgets
+from wtforms import (DateField, IntegerField, SelectMultipleField, StringField, ValidationError,
+                     widgets)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from .domain.academic import YEAR_GROUPS
 from .domain.dates import today_london
@@ -61,6 +62,14 @@ def search_field(description: str) -> StringField:
     """A filter form's search box: free text, at most 200 characters."""
     return StringField("Search", validators=[Optional(), Length(max=200)],
                        description=description, render_kw={"maxlength": 200})
+
+
+def whole_number_field(label: str, low: int, high: int, description: str = "") -> IntegerField:
+    """A required whole number from `low` to `high`."""
+    return IntegerField(label, validators=[
+        InputRequired("Enter a number."),
+        NumberRange(low, high, f"Enter a whole number from {low} to {high}.")],
+        description=description)
 
 
 def valid_or_400(form) -> None:

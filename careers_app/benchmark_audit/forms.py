@@ -4,13 +4,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional,
-                                ValidationError)
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..domain.audit_criteria import RATING_LABELS, Rating
 from ..domain.dates import today_london
-from ..forms import DayField, FilterForm, options
+from ..forms import DayField, FilterForm, options, whole_number_field
 
 RATING_MESSAGE = "Choose Not achieved, Partially achieved or Achieved."
 RATING_CHOICES = options((rating.value, label) for rating, label in RATING_LABELS.items())
@@ -61,16 +60,10 @@ class AuditSettingsForm(FlaskForm):
                                 description="The page on the school website.")
     last_review = DayField("Date of the last review of the careers programme",
                            validators=[Optional(), _not_in_future])
-    achieved = IntegerField(
-        "Suggest “Achieved” from this percentage of pupils",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(1, 100, "Enter a whole number from 1 to 100.")],
-        description="100 means every pupil measured.")
-    partial_above = IntegerField(
-        "Suggest “Partially achieved” above this percentage",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(0, 99, "Enter a whole number from 0 to 99.")],
-        description="0 means any pupil at all.")
+    achieved = whole_number_field("Suggest “Achieved” from this percentage of pupils", 1, 100,
+                                  "100 means every pupil measured.")
+    partial_above = whole_number_field("Suggest “Partially achieved” above this percentage",
+                                       0, 99, "0 means any pupil at all.")
 
     def validate_partial_above(self, field):
         if (field.data is not None and self.achieved.data is not None

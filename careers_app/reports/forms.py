@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, SelectField
 
 from ..domain.academic import academic_year_label
 from ..domain.pupil_flags import send_label
-from ..forms import FilterForm, options
+from ..forms import FilterForm, options, whole_number_field
 from .services import Filters
 
 SEND_CHOICES = options([("", "Everyone"), ("any", "SEND (K or E)"), ("K", send_label("K")),
@@ -46,15 +45,11 @@ class ReportFilterForm(FilterForm):
 class RuleSettingsForm(FlaskForm):
     """Thresholds a school may tune, kept in School.settings."""
 
-    bm6_pre16 = IntegerField(
-        "Workplace experiences needed by the end of Year 11 (Benchmark 6)",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(1, 10, "Enter a whole number from 1 to 10.")],
-        description="The Gatsby Benchmarks ask for at least 2.")
-    bm6_post16 = IntegerField(
-        "Further workplace experiences needed in Years 12-13 (Benchmark 6)",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(1, 10, "Enter a whole number from 1 to 10.")],
-        description="The Gatsby Benchmarks ask for at least 1 more.")
+    bm6_pre16 = whole_number_field(
+        "Workplace experiences needed by the end of Year 11 (Benchmark 6)", 1, 10,
+        "The Gatsby Benchmarks ask for at least 2.")
+    bm6_post16 = whole_number_field(
+        "Further workplace experiences needed in Years 12-13 (Benchmark 6)", 1, 10,
+        "The Gatsby Benchmarks ask for at least 1 more.")
     guidance_needs_level6 = BooleanField(
         "Count only guidance interviews with an adviser qualified to level 6 (Benchmark 8)")
