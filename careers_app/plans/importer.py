@@ -95,6 +95,16 @@ def _preview_page(form: ImportForm, result: ImportResult, columns):
                   preview=result.table is not None, can_import=not failed)
 
 
+def _refusal(form: ImportForm, source: _Source | None):
+    """The upload page (422) for an invalid form (no source read) or an unusable source."""
+    if source is None:
+        return _upload_page(form, 422)
+    if source.problem:
+        form.file.errors = [source.problem]
+        return _upload_page(form, 422)
+    return None
+
+
 def import_plan():
     """Step 1: choose the file or paste the table."""
     _may_import()
@@ -105,12 +115,9 @@ def import_preview():
     """Step 2: what would be imported, with the columns matched; nothing is written."""
     _may_import()
     form = ImportForm()
-    if not form.validate():
-        return _upload_page(form, 422)
-    source = _source(form)
-    if source.problem:
-        form.file.errors = [source.problem]
-        return _upload_page(form, 422)
+    source = _source(form) if form.validate() else None
+    if (refused := _refusal(form, source)) is not None:
+        return refused
     result, columns = _read(form, source)
     if result.table is None:
         form.file.errors = [message for _row, message in result.errors]
@@ -122,12 +129,9 @@ def import_confirm():
     """Step 3: read the posted-back text again and write it all, or nothing."""
     _may_import()
     form = ImportForm()
-    if not form.validate():
-        return _upload_page(form, 422)
-    source = _posted_back(form)
-    if source.problem:
-        form.file.errors = [source.problem]
-        return _upload_page(form, 422)
+    source = _posted_back(form) if form.validate() else None
+    if (refused := _refusal(form, source)) is not None:
+        return refused
     result, columns = _read(form, source)
     if result.errors or form.errors:
         return _preview_page(form, result, columns)

@@ -57,14 +57,20 @@ def _rule_or_404(rule_key: str, year_group: int):
     return rule
 
 
+def _gaps(rule_key: str, year_group: int):
+    """The rule, the filter form, its year and filters, and (who has not met it, how many
+    are measured)."""
+    rule = _rule_or_404(rule_key, year_group)
+    form, year, filters, today = filter_form()
+    return rule, form, year, filters, services.gap_list(current_user.school_id, rule,
+                                                        year_group, year, today, filters)
+
+
 @bp.get("/benchmarks/<rule_key>/<int:year_group>")
 @audit_trail.shows_special_data
 def gaps(rule_key: str, year_group: int):
     """Pupils in a year group who have not met a rule, with the quick-log button."""
-    rule = _rule_or_404(rule_key, year_group)
-    form, year, filters, today = filter_form()
-    gap_rows, measured = services.gap_list(current_user.school_id, rule, year_group, year, today,
-                                           filters)
+    rule, form, year, filters, (gap_rows, measured) = _gaps(rule_key, year_group)
     return render("reports/gaps.html", fragment="results", form=form, rule=rule,
                   year_group=year_group, year=year, filters=filters, gaps=gap_rows,
                   measured=measured, on_roll_ids=still_on_roll(gap_rows),
@@ -74,10 +80,7 @@ def gaps(rule_key: str, year_group: int):
 @bp.get("/benchmarks/<rule_key>/<int:year_group>.csv")
 @audit_trail.shows_special_data
 def gaps_csv(rule_key: str, year_group: int):
-    rule = _rule_or_404(rule_key, year_group)
-    _form, year, filters, today = filter_form()
-    gap_rows, _measured = services.gap_list(current_user.school_id, rule, year_group, year, today,
-                                            filters)
+    rule, _form, year, _filters, (gap_rows, _measured) = _gaps(rule_key, year_group)
     return csv_response(
         f"not-met-{rule.key}-year{year_group}-{academic_year_label(year).replace('/', '-')}.csv",
         _pupil_header(), (_pupil_row(g, year) for g in gap_rows))
