@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from .academic import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, cohort_for
-from .csv_files import decode, sniff_delimiter
+from .csv_files import decode, heading_and_rows, sniff_delimiter
 from .dates import format_date
 from .pupil_flags import send_label
 from .upn import upn_problem
@@ -92,22 +92,17 @@ def read_table(data: bytes) -> Table:
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
     last_line = 0
-    try:
+
+    def lines():
+        nonlocal last_line
         for cells in reader:
             line = last_line + 1
             last_line = reader.line_num
-            cells = [cell.strip() for cell in cells]
-            if not any(cells):
-                continue
-            if headers is None:
-                headers = cells
-                continue
-            rows.append((line, cells))
-            if len(rows) > MAX_ROWS:
-                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows.")
+            yield line, [cell.strip() for cell in cells]
+
+    try:
+        headers, rows = heading_and_rows(lines(), MAX_ROWS, ImportFileError)
     except csv.Error as error:
         raise ImportFileError(f"Line {last_line + 1} cannot be read: {error}.") from error
     if headers is None:

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .csv_files import decode, sniff_delimiter
+from .csv_files import decode, heading_and_rows, sniff_delimiter
 from .mis_import import normalise_header
 from .placements import date_problems
 from .plan_dates import MONTHS, DateCellError, parse_date_cell
@@ -81,18 +81,8 @@ def _cell_text(value) -> str:
 
 
 def _table(rows_in) -> Sheet:
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    for line, cells in rows_in:
-        cells = [_cell_text(c) for c in cells]
-        if not any(cells):
-            continue
-        if headers is None:
-            headers = cells
-            continue
-        rows.append((line, cells))
-        if len(rows) > MAX_ROWS:
-            raise SheetError(f"The file has more than {MAX_ROWS:,} rows.")
+    headers, rows = heading_and_rows(((line, [_cell_text(c) for c in cells])
+                                      for line, cells in rows_in), MAX_ROWS, SheetError)
     if headers is None:
         raise SheetError("The file is empty.")
     if not rows:
