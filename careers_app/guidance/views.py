@@ -4,26 +4,19 @@ A guidance interview is an encounter with one pupil; the encounters service reco
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, url_for
+from flask import Blueprint, flash, url_for
 from flask_login import current_user
 
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
 from ..encounters import services
-from ..pupils.services import get_pupil
+from ..pupils.services import pupil_or_404
 from ..security import require_staff
 from ..templating import redirect_after_write, render
 from .forms import GuidanceForm
 
 bp = Blueprint("guidance", __name__, url_prefix="/pupils")
 bp.before_request(require_staff)
-
-
-def _pupil_or_404(pupil_id: int):
-    pupil = get_pupil(current_user.school_id, pupil_id)
-    if pupil is None:
-        abort(404)
-    return pupil
 
 
 def _guidance_page(form: GuidanceForm, pupil, status: int = 200):
@@ -34,12 +27,12 @@ def _guidance_page(form: GuidanceForm, pupil, status: int = 200):
 @bp.get("/<int:pupil_id>/guidance/new")
 def new(pupil_id: int):
     """Record a guidance interview with one pupil: adviser, notes, agreed actions."""
-    return _guidance_page(GuidanceForm(), _pupil_or_404(pupil_id))
+    return _guidance_page(GuidanceForm(), pupil_or_404(current_user.school_id, pupil_id))
 
 
 @bp.post("/<int:pupil_id>/guidance/new")
 def record(pupil_id: int):
-    pupil = _pupil_or_404(pupil_id)
+    pupil = pupil_or_404(current_user.school_id, pupil_id)
     form = GuidanceForm()
     if not form.validate():
         return _guidance_page(form, pupil, status=422)

@@ -7,6 +7,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
+from flask import abort
 from sqlalchemy import Select, func, or_, select, update
 
 from ..database import contains_pattern, write_transaction
@@ -99,6 +100,14 @@ def pupils_by_ids(school_id: int, ids: Iterable[int]) -> list[Pupil]:
 def get_pupil(school_id: int, pupil_id: int) -> Pupil | None:
     """A pupil of this school, or None (another school's pupil is None too)."""
     return db.session.scalar(select(Pupil).where(Pupil.id == pupil_id, Pupil.school_id == school_id))
+
+
+def pupil_or_404(school_id: int, pupil_id: int) -> Pupil:
+    """For views: a pupil of this school, or 404 (another school's pupil is not found either)."""
+    pupil = get_pupil(school_id, pupil_id)
+    if pupil is None:
+        abort(404)
+    return pupil
 
 
 PAGE_SIZE = 50

@@ -69,10 +69,7 @@ def index():
 
 
 def _pupil_or_404(pupil_id: int):
-    pupil = services.get_pupil(current_user.school_id, pupil_id)
-    if pupil is None:
-        abort(404)
-    return pupil
+    return services.pupil_or_404(current_user.school_id, pupil_id)
 
 
 @bp.get("/pupils/<int:pupil_id>")
