@@ -210,6 +210,23 @@ class CheckedRows:
     errors: list[RowError] = field(default_factory=list)
 
 
+def _check_identity(cell, values: dict[str, Any], problems: list[str], mapping) -> None:
+    surname, legal, preferred = (_name(cell(name)) for name in (
+        "surname", "legal_forename", "preferred_forename"))
+    if not surname:
+        problems.append("The surname is empty.")
+    if not (legal or preferred):
+        problems.append("The forename is empty.")
+    if any(len(name) > MAX_NAME for name in (surname, legal, preferred)):
+        problems.append(f"A name is longer than {MAX_NAME} characters.")
+    values["surname"] = surname
+    values["legal_forename"] = legal or preferred
+    if "preferred_forename" in mapping:
+        # Same as the legal name is not a preference worth storing.
+        values["preferred_forename"] = preferred if preferred and preferred != values[
+            "legal_forename"] else None
+
+
 def check_rows(table: Table, mapping: dict[str, int], academic_year: int) -> CheckedRows:
     """Validate every row. A row with any problem is reported (each problem once) and left out.
 
@@ -232,22 +249,7 @@ def check_rows(table: Table, mapping: dict[str, int], academic_year: int) -> Che
         else:
             upn_lines[upn] = line
         values: dict[str, Any] = {"upn": upn}
-
-        surname = _name(cell(cells, "surname"))
-        legal = _name(cell(cells, "legal_forename"))
-        preferred = _name(cell(cells, "preferred_forename"))
-        if not surname:
-            problems.append("The surname is empty.")
-        if not (legal or preferred):
-            problems.append("The forename is empty.")
-        if any(len(name) > MAX_NAME for name in (surname, legal, preferred)):
-            problems.append(f"A name is longer than {MAX_NAME} characters.")
-        values["surname"] = surname
-        values["legal_forename"] = legal or preferred
-        if "preferred_forename" in mapping:
-            # Same as the legal name is not a preference worth storing.
-            values["preferred_forename"] = preferred if preferred and preferred != values[
-                "legal_forename"] else None
+        _check_identity(lambda name: cell(cells, name), values, problems, mapping)
 
         year, problem = parse_year(cell(cells, "year"))
         if problem:
