@@ -52,19 +52,32 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_engine_events(app)
 
-    from . import audit_trail, input_guard, security, templating
+    from . import audit_trail, input_guard, logfilter, security, templating
 
     input_guard.init_app(app)
+    logfilter.install(app)
     audit_trail.install()
     audit_trail.init_app(app)
     security.init_app(app)
     templating.init_app(app)
 
+    _register_blueprints(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .benchmark_audit.views import bp as benchmark_audit_bp
     from .calendar.views import bp as calendar_bp
     from .encounters.views import bp as encounters_bp
+    from .events.views import bp as events_bp
+    from .guidance.views import bp as guidance_bp
     from .main.views import bp as main_bp
     from .plans.views import bp as plans_bp
     from .privacy.views import bp as privacy_bp
@@ -73,14 +86,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .roster.views import bp as roster_bp
 
     for blueprint in (main_bp, auth_bp, encounters_bp, pupils_bp, roster_bp, reports_bp, plans_bp,
-                      calendar_bp, admin_bp, privacy_bp, benchmark_audit_bp):
+                      events_bp, guidance_bp, calendar_bp, admin_bp, privacy_bp,
+                      benchmark_audit_bp):
         app.register_blueprint(blueprint)
 
     from .placements.views import bp as placements_bp  # work experience (issue 16)
 
     app.register_blueprint(placements_bp)
-
-    from . import cli
-
-    cli.init_app(app)
-    return app

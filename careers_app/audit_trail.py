@@ -16,8 +16,8 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, inspect
 
-from .calendar.logfilter import redact
 from .extensions import db
+from .logfilter import redact
 from .models.security import AuditLog
 
 # Tables whose rows are not worth an audit row of their own.

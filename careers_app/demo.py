@@ -105,6 +105,36 @@ def seed_demo(*, pupils: int = 200, years: int = 1, schools: int = 1,
     return result
 
 
+def _seed_organisations(school_id: int) -> list[Organisation]:
+    organisations = []
+    for org_name, kind in ORGANISATIONS:
+        org = Organisation(school_id=school_id, name=org_name, kind=kind,
+                           self_employed="sole trader" in org_name)
+        db.session.add(org)
+        organisations.append(org)
+    db.session.flush()
+    return organisations
+
+
+def _seed_accounts(school_id: int, index: int, tutor_group: str, demo_pupil_id: int,
+                   password_hash: str) -> int:
+    """The careers leader, the tutor of `tutor_group` and the demo pupil; the leader's id."""
+    db.session.execute(insert(User), [
+        dict(school_id=school_id, username=_account("lead", index), display_name="Ms R. Patel",
+             role=Role.ADMIN, password_hash=password_hash, active=True, session_version=1,
+             must_change_password=False),
+        dict(school_id=school_id, username=_account("tutor", index), display_name="Mr D. Okafor",
+             role=Role.STAFF, password_hash=password_hash, active=True, session_version=1,
+             must_change_password=False, tutor_group=tutor_group),
+        dict(school_id=school_id, username=_account("pupil", index),
+             display_name=" ".join(db.session.execute(
+                 select(Pupil.legal_forename, Pupil.surname).where(Pupil.id == demo_pupil_id)).one()),
+             role=Role.PUPIL, password_hash=password_hash, active=True, session_version=1,
+             must_change_password=False, pupil_id=demo_pupil_id),
+    ])
+    return db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
+
+
 def _seed_school(index: int, pupil_count: int, years: int, today: date, password_hash: str,
                  result: SeedResult) -> None:
     rng = random.Random(2026 + index)
@@ -141,13 +171,7 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
         .where(Pupil.school_id == school.id).order_by(Pupil.id)).all()
     result.pupils += len(pupils)
 
-    organisations = []
-    for org_name, kind in ORGANISATIONS:
-        org = Organisation(school_id=school.id, name=org_name, kind=kind,
-                           self_employed="sole trader" in org_name)
-        db.session.add(org)
-        organisations.append(org)
-    db.session.flush()
+    organisations = _seed_organisations(school.id)
 
     # Accounts: a careers leader, a tutor with a Year 10 group, and a pupil in that group.
     on_roll = [p for p in pupils if p.left_on is None]
@@ -155,20 +179,7 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
     in_group = [p for p in on_roll if p.tutor_group == tutor_group
                 and year_group(p.cohort, this_year) == 10]
     demo_pupil_id = in_group[0].id if in_group else on_roll[0].id
-    db.session.execute(insert(User), [
-        dict(school_id=school.id, username=_account("lead", index), display_name="Ms R. Patel",
-             role=Role.ADMIN, password_hash=password_hash, active=True, session_version=1,
-             must_change_password=False),
-        dict(school_id=school.id, username=_account("tutor", index), display_name="Mr D. Okafor",
-             role=Role.STAFF, password_hash=password_hash, active=True, session_version=1,
-             must_change_password=False, tutor_group=tutor_group),
-        dict(school_id=school.id, username=_account("pupil", index),
-             display_name=" ".join(db.session.execute(
-                 select(Pupil.legal_forename, Pupil.surname).where(Pupil.id == demo_pupil_id)).one()),
-             role=Role.PUPIL, password_hash=password_hash, active=True, session_version=1,
-             must_change_password=False, pupil_id=demo_pupil_id),
-    ])
-    lead_id = db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
+    lead_id = _seed_accounts(school.id, index, tutor_group, demo_pupil_id, password_hash)
 
     _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
     result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))

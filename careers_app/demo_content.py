@@ -22,6 +22,7 @@ from .domain.benchmarks import EncounterKind, default_benchmarks
 from .domain.plan_dates import shift_years
 from .domain.plan_import import parse_plan_text, period_in
 from .domain.upn import make_upn
+from .encounters.building import describe_encounter, new_encounter, set_benchmarks
 from .extensions import db
 from .models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil
 from .models.base import utcnow
@@ -139,14 +140,14 @@ def _organisation_id(school_id: int, name: str) -> int | None:
 
 def _event(context: DemoContext, title: str, kind: EncounterKind, day: date, hours, place: str,
            years, organisation: str = "") -> int:
-    encounter = Encounter(
-        school_id=context.school_id, title=title, kind=kind, date=day,
-        academic_year=academic_year_of(day), created_by_id=context.lead_id, planned=True,
+    encounter = new_encounter(
+        context.school_id, context.lead_id, planned=True,
         start_time=time(*hours[0]), end_time=time(*hours[1]), location=place,
         invited_groups="\n".join(f"yg:{y}" for y in years), notes="", meaningful=True,
         organisation_id=_organisation_id(context.school_id, organisation) if organisation
         else None)
-    encounter.benchmark_rows = [EncounterBenchmark(benchmark=n) for n in default_benchmarks(kind)]
+    describe_encounter(encounter, title, kind, day)
+    set_benchmarks(encounter)
     db.session.add(encounter)
     db.session.flush()
     return encounter.id

@@ -18,7 +18,7 @@ from .domain.placements import Mode, Status
 from .extensions import db
 from .models import Organisation, Pupil
 from .models.placement import Placement, PlacementFeedback, PlacementWeek
-from .placements.services import sync_benchmark_record
+from .placements.records import sync_benchmark_record
 
 TASKS = (
     "Shadow a ward team for a morning, then plan and run a patient activity session.",
@@ -84,14 +84,21 @@ def _pupils(school_id: int, cohort: int, today: date) -> list[Pupil]:
         .order_by(Pupil.tutor_group, Pupil.surname, Pupil.id)))
 
 
-def _past_week(rng, school_id, lead_id, employers, start: date, today: date) -> None:
+def _week(school_id: int, lead_id: int, year: int, start: date) -> tuple[PlacementWeek, int]:
+    """A Monday-to-Friday placement week for a year group, and the group's cohort."""
     end = start + timedelta(days=4)
-    cohort = cohort_for(10, academic_year_of(start))
+    cohort = cohort_for(year, academic_year_of(start))
     week = PlacementWeek(school_id=school_id,
-                         title=f"Year 10 work experience, {_span(start, end)}", start_on=start,
+                         title=f"Year {year} work experience, {_span(start, end)}", start_on=start,
                          end_on=end, cohort=cohort, created_by_id=lead_id)
     db.session.add(week)
     db.session.flush()
+    return week, cohort
+
+
+def _past_week(rng, school_id, lead_id, employers, start: date, today: date) -> None:
+    week, cohort = _week(school_id, lead_id, 10, start)
+    end = week.end_on
     checked_on = start - timedelta(days=10)
     for index, pupil in enumerate(_pupils(school_id, cohort, today)):
         employer = employers[index % len(employers)]
@@ -130,13 +137,8 @@ def _past_week(rng, school_id, lead_id, employers, start: date, today: date) -> 
 
 
 def _coming_week(rng, school_id, lead_id, employers, start: date, today: date) -> None:
-    end = start + timedelta(days=4)
-    cohort = cohort_for(12, academic_year_of(start))
-    week = PlacementWeek(school_id=school_id,
-                         title=f"Year 12 work experience, {_span(start, end)}", start_on=start,
-                         end_on=end, cohort=cohort, created_by_id=lead_id)
-    db.session.add(week)
-    db.session.flush()
+    week, cohort = _week(school_id, lead_id, 12, start)
+    end = week.end_on
     for index, pupil in enumerate(_pupils(school_id, cohort, today)):
         placed = rng.random() < 0.6
         employer = employers[(index * 3) % len(employers)] if placed else None

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from flask import abort
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, SelectMultipleField, StringField, widgets
+from wtforms import (DateField, IntegerField, PasswordField, SelectMultipleField, StringField,
+                     ValidationError, widgets)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+
+from .domain.academic import YEAR_GROUPS
+from .domain.dates import today_london
 
 from .domain.errors import InputError
 from .domain.parsing import (MAX_ID, clean_text, date_problem, parse_date, parse_id,
@@ -69,6 +73,10 @@ def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 
+# A filter's year group: any, or one of Years 7-13.
+YEAR_GROUP_CHOICES = options([("", "All")] + [(str(y), f"Year {y}") for y in YEAR_GROUPS])
+
+
 class DayField(DateField):
     """The one date input, and the one "sensible date" check: an ISO date that exists and
     lies within 2000..2100 (parsing.date_problem), or a message naming the problem in plain
@@ -108,3 +116,30 @@ def valid_or_400(form) -> None:
     """
     if not form.validate():
         abort(400)
+
+
+class FilterForm(Form):
+    """GET filters for a page (no CSRF: they change nothing)."""
+
+    class Meta:
+        csrf = False
+
+
+def search_field(description: str) -> StringField:
+    """A filter form's search box: free text, at most 200 characters."""
+    return StringField("Search", validators=[Optional(), Length(max=200)],
+                       description=description, render_kw={"maxlength": 200})
+
+
+def whole_number_field(label: str, low: int, high: int, description: str = "") -> IntegerField:
+    """A required whole number from `low` to `high`."""
+    return IntegerField(label, validators=[
+        InputRequired("Enter a number."),
+        NumberRange(low, high, f"Enter a whole number from {low} to {high}.")],
+        description=description)
+
+
+def not_future(form, field):
+    """Validator: a date no later than today (DayField checks the sensible range)."""
+    if field.data and field.data > today_london():
+        raise ValidationError("That date is in the future.")

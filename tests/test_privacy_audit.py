@@ -215,7 +215,7 @@ SPELLINGS = [f"/calendar/{TOKEN}.ics", f"/calendar//{TOKEN}.ics", f"//calendar/{
 
 @pytest.mark.parametrize("path", SPELLINGS)
 def test_feed_tokens_are_masked_in_every_spelling(path, caplog):
-    from careers_app.calendar.logfilter import TokenRedactingFilter, redact
+    from careers_app.logfilter import TokenRedactingFilter, redact
 
     assert TOKEN not in redact(path) and "[token]" in redact(path)
     record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1,
@@ -225,7 +225,7 @@ def test_feed_tokens_are_masked_in_every_spelling(path, caplog):
 
 
 def test_staff_calendar_pages_keep_their_paths():
-    from careers_app.calendar.logfilter import redact
+    from careers_app.logfilter import redact
 
     for path in ("/calendar", "/calendar/12/revoke", "/calendar/12/regenerate"):
         assert redact(f"POST {path} HTTP/1.1") == f"POST {path} HTTP/1.1"

@@ -48,14 +48,14 @@ GET_TABLE = {
     "privacy.export": ADMIN_ONLY,
     "privacy.erase": ADMIN_ONLY,
     "privacy.retention": ADMIN_ONLY,
-    "roster.destinations": STAFF_READ,
-    "roster.destination_edit": STAFF_READ,
-    "roster.guidance_new": STAFF_READ,
+    "pupils.destinations": STAFF_READ,
+    "pupils.destination_edit": STAFF_READ,
+    "guidance.new": STAFF_READ,
     "roster.import_upload": ADMIN_ONLY,
     "roster.import_preview": ADMIN_ONLY,
     "roster.import_mapping": ADMIN_ONLY,
     "roster.import_done": (L, 404, 403, 403, H),  # not imported yet: back to the preview
-    "roster.logins": ADMIN_ONLY,
+    "pupils.logins": ADMIN_ONLY,
     "reports.benchmarks": STAFF_READ,
     "reports.benchmarks_csv": STAFF_READ,
     "reports.gaps": STAFF_READ,
@@ -80,12 +80,12 @@ GET_TABLE = {
     "plans.status": CREATOR_OR_ADMIN,
     "plans.new_milestone": CREATOR_OR_ADMIN,
     "plans.edit_milestone": CREATOR_OR_ADMIN,
-    "plans.events": STAFF_READ,
-    "plans.event": STAFF_READ,
-    "plans.new_event": STAFF_READ,
-    "plans.edit_event": CREATOR_OR_ADMIN,
-    "plans.cancel_event": CREATOR_OR_ADMIN,
-    "plans.register": STAFF_READ,
+    "events.index": STAFF_READ,
+    "events.show": STAFF_READ,
+    "events.new": STAFF_READ,
+    "events.edit": CREATOR_OR_ADMIN,
+    "events.cancel": CREATOR_OR_ADMIN,
+    "events.register": STAFF_READ,
     "calendar.index": STAFF_READ,
     # The benchmark audit: careers leaders run it; other staff read the results.
     "benchmark_audit.index": STAFF_READ,
@@ -190,9 +190,9 @@ def _placement_ids(app, school_id: int, pupil_id: int) -> dict:
 def _url(app, rule, ids) -> str:
     values = {}
     for name in rule.arguments:
-        if name == "encounter_id" and rule.endpoint.startswith("plans."):
+        if name == "encounter_id" and rule.endpoint.startswith("events."):
             values[name] = ids["event_id"]
-        elif name == "pupil_id" and rule.endpoint == "roster.destination_edit":
+        elif name == "pupil_id" and rule.endpoint == "pupils.destination_edit":
             values[name] = ids["leaver_id"]
         else:
             values[name] = ids[name]

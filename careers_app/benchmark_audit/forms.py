@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional,
-                                ValidationError)
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..domain.audit_criteria import RATING_LABELS, Rating
 from ..domain.dates import today_london
-from ..forms import DayField, Form, options
+from ..forms import DayField, FilterForm, Form, options, whole_number_field
 
 RATING_MESSAGE = "Choose Not achieved, Partially achieved or Achieved."
 RATING_CHOICES = options((rating.value, label) for rating, label in RATING_LABELS.items())
@@ -58,16 +57,10 @@ class AuditSettingsForm(Form):
                                 description="The page on the school website.")
     last_review = DayField("Date of the last review of the careers programme",
                            validators=[Optional(), _not_in_future])
-    achieved = IntegerField(
-        "Suggest “Achieved” from this percentage of pupils",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(1, 100, "Enter a whole number from 1 to 100.")],
-        description="100 means every pupil measured.")
-    partial_above = IntegerField(
-        "Suggest “Partially achieved” above this percentage",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(0, 99, "Enter a whole number from 0 to 99.")],
-        description="0 means any pupil at all.")
+    achieved = whole_number_field("Suggest “Achieved” from this percentage of pupils", 1, 100,
+                                  "100 means every pupil measured.")
+    partial_above = whole_number_field("Suggest “Partially achieved” above this percentage",
+                                       0, 99, "0 means any pupil at all.")
 
     def validate_partial_above(self, field):
         if (field.data is not None and self.achieved.data is not None
@@ -75,11 +68,8 @@ class AuditSettingsForm(Form):
             raise ValidationError("This must be lower than the percentage for “Achieved”.")
 
 
-class PlanChoiceForm(Form):
+class PlanChoiceForm(FilterForm):
     """Which action plan new items go into (a GET chooser on the results page)."""
-
-    class Meta:
-        csrf = False
 
     plan = SelectField("Action plan for new items", validate_choice=False)
 

@@ -1,6 +1,6 @@
 """Calendar subscription tokens and the feeds they open.
 
-A token is 256 random bits shown once; the database keeps only its SHA-256, so a leaked
+A token (tokens.py) is 256 random bits shown once; the database keeps only its SHA-256, so a leaked
 backup cannot be turned back into working links. A feed's ETag and Last-Modified come from
 one small query (the plans' feed version, or the newest change to a planned event), so a
 calendar client that polls with If-None-Match gets its 304 without the feed being rendered.
@@ -8,8 +8,6 @@ calendar client that polls with If-None-Match gets its 304 without the feed bein
 from __future__ import annotations
 
 import hashlib
-import re
-import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -27,25 +25,15 @@ from ..models.base import utcnow
 from ..models.calendar import CalendarToken, FeedScope, PlanFeedVersion
 from ..models.plans import ActionPlan, Milestone, PlanItem
 from ..pupils.services import parse_group
+from ..tokens import TOKEN_RE, hash_token, new_token
+from . import placement_feed
 from .ical import FeedEvent, as_utc, build_feed
 
-TOKEN_BYTES = 32  # 256 bits
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
 # Bump when the feed's layout changes, so every ETag changes with it.
 FEED_FORMAT = "2"
 # Writing "last used" on every poll would make each feed request a write; once in a while is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=15)
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    """A fresh token and its hash."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    return token, hash_token(token)
 
 
 # The one InputError (domain/errors.py); the old name is what the views catch.
@@ -144,9 +132,8 @@ def find_feed(token: str) -> Feed | None:
         count, changed = _events_state(token_row.school_id)
         parts = (scope.value, count, changed.isoformat())
     elif scope == FeedScope.PLACEMENTS:  # work experience (issue 16): no pupil names
-        from ..placements.report import calendar_state
         name = f"{school_name}: work experience"
-        count, changed = calendar_state(token_row.school_id)
+        count, changed = placement_feed.calendar_state(token_row.school_id)
         parts = (scope.value, count, changed.isoformat())
     else:
         if scope == FeedScope.PLAN:
@@ -222,8 +209,7 @@ def render_feed_uncached(feed: Feed) -> bytes:
     if scope == FeedScope.EVENTS:
         events = event_feed_events(feed.token.school_id)
     elif scope == FeedScope.PLACEMENTS:
-        from ..placements.report import calendar_events
-        events = calendar_events(feed.token.school_id)
+        events = placement_feed.calendar_events(feed.token.school_id)
     else:
         events = milestone_feed_events(
             feed.token.school_id,

@@ -8,11 +8,10 @@ from werkzeug.http import http_date, is_resource_modified
 from ..forms import options
 from ..security import public, require_staff
 from ..templating import redirect_after_write, render
-from . import logfilter, services
+from . import services
 from .forms import NewLinkForm
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
-bp.record_once(lambda state: logfilter.install(state.app))
 
 FEED_ENDPOINT = "calendar.feed"
 

@@ -1,7 +1,9 @@
-"""Reading CSV files as schools save them: encodings and delimiters. Pure functions."""
+"""Reading CSV files as schools save them: encodings, delimiters, the heading row and the
+rows below it. Pure functions."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 
 from .errors import InputError
 
@@ -53,3 +55,22 @@ def sniff_delimiter(text: str) -> str:
     for delimiter in (",", ";", "\t"):
         counts[delimiter] = len(next(csv.reader([first], delimiter=delimiter), []))
     return max((",", ";", "\t"), key=lambda d: counts[d])  # ties go to the comma
+
+
+def heading_and_rows(lines: Iterable[tuple[int, list[str]]], max_rows: int,
+                     error: type[Exception]) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """Split (line number, cells) pairs into the heading row (the first that is not blank)
+    and the data rows below it, leaving blank rows out (Excel leaves them at the end). More
+    than `max_rows` data rows raise `error`. The heading is None when every row is blank."""
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for line, cells in lines:
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = cells
+            continue
+        rows.append((line, cells))
+        if len(rows) > max_rows:
+            raise error(f"The file has more than {max_rows:,} rows.")
+    return headers, rows

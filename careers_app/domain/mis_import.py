@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from .academic import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, cohort_for
-from .csv_files import decode, sniff_delimiter
+from .csv_files import decode, heading_and_rows, sniff_delimiter
 from .dates import format_date
 from .pupil_flags import send_label
 from .errors import InputError
@@ -97,25 +97,20 @@ def read_table(data: bytes) -> Table:
         raise ImportFileError(error.message) from None
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
     last_line = 0
-    try:
+
+    def lines():
+        nonlocal last_line
         for cells in reader:
             line = last_line + 1
             last_line = reader.line_num
             try:  # NFC, and no control characters: what is kept is what the pages can show
-                cells = [clean_text(cell).strip() for cell in cells]
+                yield line, [clean_text(cell).strip() for cell in cells]
             except InputError as error:
                 raise ImportFileError(f"Line {line} cannot be read: {error.message}") from None
-            if not any(cells):
-                continue
-            if headers is None:
-                headers = cells
-                continue
-            rows.append((line, cells))
-            if len(rows) > MAX_ROWS:
-                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows.")
+
+    try:
+        headers, rows = heading_and_rows(lines(), MAX_ROWS, ImportFileError)
     except csv.Error as error:
         raise ImportFileError(f"Line {last_line + 1} cannot be read: {error}.") from error
     if headers is None:
@@ -223,6 +218,23 @@ class CheckedRows:
     errors: list[RowError] = field(default_factory=list)
 
 
+def _check_identity(cell, values: dict[str, Any], problems: list[str], mapping) -> None:
+    surname, legal, preferred = (_name(cell(name)) for name in (
+        "surname", "legal_forename", "preferred_forename"))
+    if not surname:
+        problems.append("The surname is empty.")
+    if not (legal or preferred):
+        problems.append("The forename is empty.")
+    if any(len(name) > MAX_NAME for name in (surname, legal, preferred)):
+        problems.append(f"A name is longer than {MAX_NAME} characters.")
+    values["surname"] = surname
+    values["legal_forename"] = legal or preferred
+    if "preferred_forename" in mapping:
+        # Same as the legal name is not a preference worth storing.
+        values["preferred_forename"] = preferred if preferred and preferred != values[
+            "legal_forename"] else None
+
+
 def check_rows(table: Table, mapping: dict[str, int], academic_year: int) -> CheckedRows:
     """Validate every row. A row with any problem is reported (each problem once) and left out.
 
@@ -245,22 +257,7 @@ def check_rows(table: Table, mapping: dict[str, int], academic_year: int) -> Che
         else:
             upn_lines[upn] = line
         values: dict[str, Any] = {"upn": upn}
-
-        surname = _name(cell(cells, "surname"))
-        legal = _name(cell(cells, "legal_forename"))
-        preferred = _name(cell(cells, "preferred_forename"))
-        if not surname:
-            problems.append("The surname is empty.")
-        if not (legal or preferred):
-            problems.append("The forename is empty.")
-        if any(len(name) > MAX_NAME for name in (surname, legal, preferred)):
-            problems.append(f"A name is longer than {MAX_NAME} characters.")
-        values["surname"] = surname
-        values["legal_forename"] = legal or preferred
-        if "preferred_forename" in mapping:
-            # Same as the legal name is not a preference worth storing.
-            values["preferred_forename"] = preferred if preferred and preferred != values[
-                "legal_forename"] else None
+        _check_identity(lambda name: cell(cells, name), values, problems, mapping)
 
         year, problem = parse_year(cell(cells, "year"))
         if problem:

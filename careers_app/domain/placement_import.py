@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .csv_files import decode, sniff_delimiter
+from .csv_files import decode, heading_and_rows, sniff_delimiter
 from .mis_import import normalise_header
 from .placements import date_problems
 from .plan_dates import MONTHS, DateCellError, parse_date_cell
@@ -81,18 +81,8 @@ def _cell_text(value) -> str:
 
 
 def _table(rows_in) -> Sheet:
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    for line, cells in rows_in:
-        cells = [_cell_text(c) for c in cells]
-        if not any(cells):
-            continue
-        if headers is None:
-            headers = cells
-            continue
-        rows.append((line, cells))
-        if len(rows) > MAX_ROWS:
-            raise SheetError(f"The file has more than {MAX_ROWS:,} rows.")
+    headers, rows = heading_and_rows(((line, [_cell_text(c) for c in cells])
+                                      for line, cells in rows_in), MAX_ROWS, SheetError)
     if headers is None:
         raise SheetError("The file is empty.")
     if not rows:
@@ -334,21 +324,8 @@ def check_import(sheet: Sheet, pupils: list[RosterPupil], held: list[HeldPlaceme
             problems.append(str(error))
         else:
             problems.extend(date_problems(start, end, holidays))
-        contact = split_contact(cell(cells, "contact"))
-        values = {"employer": cell(cells, "employer"),
-                  "contact_name": cell(cells, "contact_name") or contact[0],
-                  "contact_email": cell(cells, "contact_email") or contact[1],
-                  "contact_phone": cell(cells, "contact_phone") or contact[2],
-                  "task": cell(cells, "task")}
-        for name, limit in LIMITS.items():
-            if len(values[name]) > limit:
-                problems.append(f"The {FIELD_LABELS[name].lower()} is longer than {limit:,} "
-                                "characters.")
-        if values["contact_email"] and not EMAIL_RE.fullmatch(values["contact_email"]):
-            problems.append(f"“{values['contact_email'][:60]}” is not an email address.")
-        elif "@" in values["contact_name"]:
-            problems.append(f"“{values['contact_name'][:60]}” has an email address that is "
-                            "not one.")
+        values = _row_values(lambda name: cell(cells, name))
+        problems.extend(_value_problems(values))
         existing = in_week.get(pupil.id) if pupil else None
         if pupil and start and end and not problems and existing is None:
             clash = next((h for h in held if h.pupil_id == pupil.id
@@ -363,6 +340,32 @@ def check_import(sheet: Sheet, pupils: list[RosterPupil], held: list[HeldPlaceme
             line=line, pupil_id=pupil.id, pupil_name=f"{pupil.forename} {pupil.surname}",
             start=start, end=end, existing_id=existing.id if existing else None, **values))
     return result
+
+
+def _row_values(cell) -> dict[str, str]:
+    """The employer, contact and task of a row; `cell(name)` reads one of its cells. A
+    contact cell fills in whichever of name, email and phone has no column of its own."""
+    contact = split_contact(cell("contact"))
+    return {"employer": cell("employer"),
+            "contact_name": cell("contact_name") or contact[0],
+            "contact_email": cell("contact_email") or contact[1],
+            "contact_phone": cell("contact_phone") or contact[2],
+            "task": cell("task")}
+
+
+def _value_problems(values: dict[str, str]) -> list[str]:
+    """What is wrong with a row's employer, contact and task: lengths and the email."""
+    problems = []
+    for name, limit in LIMITS.items():
+        if len(values[name]) > limit:
+            problems.append(f"The {FIELD_LABELS[name].lower()} is longer than {limit:,} "
+                            "characters.")
+    if values["contact_email"] and not EMAIL_RE.fullmatch(values["contact_email"]):
+        problems.append(f"“{values['contact_email'][:60]}” is not an email address.")
+    elif "@" in values["contact_name"]:
+        problems.append(f"“{values['contact_name'][:60]}” has an email address that is "
+                        "not one.")
+    return problems
 
 
 def _find_pupil(upn: str, name: str, by_upn, by_name):

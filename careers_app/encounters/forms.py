@@ -5,18 +5,16 @@ from datetime import timedelta
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..domain.academic import YEAR_GROUPS
 from ..domain.benchmarks import (BENCHMARKS, ENCOUNTER_KINDS, ORGANISATION_KIND_LABELS,
                                  EncounterKind)
 from ..domain.dates import today_london
 from ..domain.meaningful import MEANING_2025
-from ..forms import DayField, Form, MultiCheckboxField, choice_id, options
+from ..forms import YEAR_GROUP_CHOICES, DayField, FilterForm, Form, MultiCheckboxField, choice_id, options, search_field
 
 KIND_CHOICES = options((kind.value, info.label) for kind, info in ENCOUNTER_KINDS.items())
 ORG_KIND_CHOICES = options([("", "Same as the encounter type")] + [
     (kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()])
 BENCHMARK_CHOICES = options((b.number, f"BM{b.number} {b.name}") for b in BENCHMARKS)
-YEAR_GROUP_CHOICES = options([("", "All")] + [(str(y), f"Year {y}") for y in YEAR_GROUPS])
 EARLIEST_YEAR = 2000
 
 
@@ -49,14 +47,10 @@ class EncounterForm(Form):
             raise ValidationError("That date is more than a year away. Check the year.")
 
 
-class EncounterFilterForm(Form):
+class EncounterFilterForm(FilterForm):
     """GET filters for the encounter list (no CSRF: it changes nothing)."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search", validators=[Optional(), Length(max=200)],
-                    description="Title or organisation", render_kw={"maxlength": 200})
+    q = search_field("Title or organisation")
     year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
     kind = SelectField("Type", choices=options([("", "All")]) + KIND_CHOICES, default="")
     date_from = DayField("From", validators=[Optional()])

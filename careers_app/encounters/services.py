@@ -9,15 +9,15 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit_trail
 from ..database import contains_pattern, write_transaction
-from ..domain.academic import academic_year_of, cohort_for
-from ..domain.benchmarks import (ENCOUNTER_KINDS, EncounterKind, OrganisationKind,
-                                 clean_benchmarks, default_benchmarks)
+from ..domain.academic import cohort_for
+from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind, clean_benchmarks
 from ..domain.errors import InputError
 from ..domain.parsing import clean_text
 from ..extensions import db
-from ..models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil, User
+from ..models import Encounter, Organisation, Participation, Pupil, User
 from ..models.base import utcnow
 from ..pupils.services import pupils_by_ids
+from .building import describe_encounter, new_encounter, set_benchmarks
 
 
 # The one InputError (domain/errors.py); the old name is what the views catch.
@@ -124,17 +124,12 @@ def find_or_create_organisation(school_id: int, name: str,
 def _apply_details(encounter: Encounter, school_id: int, details: EncounterDetails) -> None:
     kind = EncounterKind(details.kind)
     org_kind = details.organisation_kind or ENCOUNTER_KINDS[kind].organisation_kind
-    encounter.title = " ".join(details.title.split())
-    encounter.kind = kind
-    encounter.date = details.date
-    encounter.academic_year = academic_year_of(details.date)
+    describe_encounter(encounter, " ".join(details.title.split()), kind, details.date)
     encounter.meaningful = details.meaningful
     encounter.notes = details.notes.strip()
     encounter.organisation = find_or_create_organisation(school_id, details.organisation_name,
                                                          org_kind)
-    numbers = clean_benchmarks(details.benchmarks) or default_benchmarks(kind)
-    current = {row.benchmark: row for row in encounter.benchmark_rows}
-    encounter.benchmark_rows = [current.get(n) or EncounterBenchmark(benchmark=n) for n in numbers]
+    set_benchmarks(encounter, clean_benchmarks(details.benchmarks) or None)
 
 
 def _id_by_submission_key(school_id: int, key: str) -> int | None:
@@ -158,7 +153,7 @@ def log_encounter_for_group(*, school_id: int, user: User, details: EncounterDet
             if key and (existing := _id_by_submission_key(school_id, key)) is not None:
                 return LogResult(existing, created=False)
             ids = check_pupil_ids(school_id, pupil_ids, details.kind)
-            encounter = Encounter(school_id=school_id, created_by_id=user_id, submission_key=key)
+            encounter = new_encounter(school_id, user_id, submission_key=key)
             _apply_details(encounter, school_id, details)
             db.session.add(encounter)
             db.session.flush()
@@ -184,6 +179,34 @@ def update_encounter(encounter: Encounter, details: EncounterDetails, pupil_ids:
             [part for pid, part in current.items() if pid in keep]
             + [Participation(school_id=school_id, pupil_id=pid) for pid in keep - current.keys()])
         encounter.updated_at = utcnow()
+
+
+@dataclass
+class GuidanceDetails:
+    date: date
+    adviser_name: str
+    adviser_level6: bool
+    notes: str = ""
+    notes_staff_only: bool = False
+    agreed_actions: str = ""
+    meaningful: bool = True
+
+
+def record_guidance(pupil: Pupil, user: User, details: GuidanceDetails) -> Encounter:
+    """A guidance interview: an encounter of that kind with this one pupil and the actions agreed."""
+    adviser = " ".join(details.adviser_name.split())
+    with write_transaction():
+        encounter = new_encounter(
+            pupil.school_id, user.id, meaningful=details.meaningful, notes=details.notes.strip(),
+            adviser_name=adviser, adviser_level6=details.adviser_level6,
+            notes_staff_only=details.notes_staff_only)
+        describe_encounter(encounter, f"Guidance interview with {adviser}",
+                           EncounterKind.GUIDANCE_INTERVIEW, details.date)
+        set_benchmarks(encounter)
+        encounter.participations = [Participation(school_id=pupil.school_id, pupil_id=pupil.id,
+                                                  agreed_actions=details.agreed_actions.strip())]
+        db.session.add(encounter)
+    return encounter
 
 
 def can_change(user: User, encounter: Encounter) -> bool:

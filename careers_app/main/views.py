@@ -4,11 +4,12 @@ from sqlalchemy import text
 
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
-from ..reports.views import dashboard
 from ..extensions import db
 from ..placements.services import for_me as my_placements
 from ..pupils.services import own_participation, pupil_record, save_reflection
-from .services import pupil_summary, tutor_group_progress
+from ..pupils.summary import pupil_summary
+from ..reports.pages import dashboard
+from .services import tutor_group_progress
 from ..security import public
 from ..templating import is_fragment_request, redirect_after_write, render
 from .forms import ReflectionForm

@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, insert, select
 
-from ..calendar.services import TOKEN_RE, hash_token, new_token
 from ..database import write_transaction
 from ..domain.dates import format_date, format_datetime
 from ..domain.placements import Status
@@ -24,7 +23,8 @@ from ..extensions import db
 from ..models import School
 from ..models.base import utcnow
 from ..models.placement import FeedbackAttempt, Placement, PlacementFeedback, PlacementFeedbackLink
-from .services import sync_benchmark_record
+from ..tokens import TOKEN_RE, hash_token, new_token
+from .records import sync_benchmark_record
 
 LINK_LIFETIME = timedelta(days=30)
 WINDOW = timedelta(minutes=15)

@@ -13,7 +13,7 @@ from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, Opti
 from ..domain.dates import format_date
 from ..domain.placements import MAX_REASON, MODE_LABELS, STATUS_LABELS, Mode
 from ..domain.plan_dates import DateCellError
-from ..forms import DayField, Form, MultiCheckboxField, options
+from ..forms import DayField, FilterForm, Form, MultiCheckboxField, options, search_field
 from . import feedback
 
 STATUS_CHOICES = options((status.value, label) for status, label in STATUS_LABELS.items())
@@ -186,30 +186,22 @@ class HolidaysForm(Form):
             raise ValidationError(str(error)) from None
 
 
-class ListFilterForm(Form):
+class ListFilterForm(FilterForm):
     """GET filters for the placement list (no CSRF: it changes nothing)."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search", validators=[Optional(), Length(max=200)],
-                    description="Pupil, UPN or employer", render_kw={"maxlength": 200})
+    q = search_field("Pupil, UPN or employer")
     status = SelectField("Status", choices=STATUS_FILTER_CHOICES, default="")
     week = SelectField("Week", default="")  # choices: the school's weeks, set by the view
 
 
-class RowFilterForm(Form):
+class RowFilterForm(FilterForm):
     """GET filters for a week's assign table."""
-
-    class Meta:
-        csrf = False
 
     status = SelectField("Show", choices=STATUS_FILTER_CHOICES, default="")
 
 
-class ReportForm(Form):
-    class Meta:
-        csrf = False
+class ReportForm(FilterForm):
+    """The academic year of the work experience report."""
 
     year = SelectField("Academic year", validate_choice=True, default="")
 

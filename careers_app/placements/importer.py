@@ -22,7 +22,8 @@ from ..models import User
 from ..models.base import utcnow
 from ..models.placement import Placement, PlacementWeek
 from ..pupils.services import roll_query
-from .services import holidays, sync_benchmark_record
+from .records import sync_benchmark_record
+from .services import holidays
 
 
 class ImportRefused(Exception):

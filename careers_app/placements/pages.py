@@ -10,7 +10,7 @@ from ..domain.placements import Mode
 from ..domain.dates import today_london
 from ..forms import options
 from ..templating import render
-from . import feedback, importer, services
+from . import feedback, importer, records, services
 from .forms import AssignForm, FeedbackLinkForm, ImportForm, PlacementForm, StatusForm
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -65,7 +65,7 @@ def placement_page(placement, *, status_form: StatusForm | None = None,
                   status_form=status_form, link_form=FeedbackLinkForm(), new_link=new_link,
                   link_problem=link_problem, links=feedback.links_of(placement),
                   can_link=feedback.can_have_link(placement, today),
-                  criteria=services.criteria_of(placement), today=today,
+                  criteria=records.criteria_of(placement), today=today,
                   answer_label=feedback.answer_label)
 
 

@@ -18,7 +18,7 @@ from ..pupils.services import group_options, parse_group
 from ..reports.csv_export import csv_response
 from ..security import admin_required, public, require_staff
 from ..templating import is_fragment_request, redirect_after_write, render
-from . import feedback, importer, logfilter, report, services
+from . import feedback, importer, planning, report, services
 from .forms import (AssignForm, EvaluationForm, FeedbackForm, FeedbackLinkForm, HolidaysForm,
                     ImportForm, ListFilterForm, PlacementForm, ReportForm, RowFilterForm,
                     StatusForm, WeekForm, holiday_lines)
@@ -27,7 +27,6 @@ from .pages import (answers_from, assign_forms, assign_row, details_from, evalua
                     submitted_sheet, week_choices, with_link_headers)
 
 bp = Blueprint("placements", __name__)
-bp.record_once(lambda state: logfilter.install(state.app))
 
 PUPIL_ENDPOINTS = {"placements.evaluation", "placements.evaluate"}
 PUBLIC_ENDPOINTS = {"placements.feedback_form", "placements.submit_feedback"}
@@ -62,7 +61,7 @@ def _placement_or_404(placement_id: int):
 
 
 def _week_or_404(week_id: int):
-    week = services.get_week(_school_id(), week_id)
+    week = planning.get_week(_school_id(), week_id)
     if week is None:
         abort(404)
     return week
@@ -82,7 +81,7 @@ def index():
     placements, total = services.list_placements(_school_id(), filters, page)
     return render("placements/index.html", fragment="results", form=form, placements=placements,
                   total=total, page=page, page_size=services.PAGE_SIZE,
-                  weeks=services.week_summaries(_school_id()), today=today_london())
+                  weeks=planning.week_summaries(_school_id()), today=today_london())
 
 
 def _week_form_page(form: WeekForm, status: int = 200, problem: str | None = None):
@@ -109,7 +108,7 @@ def create_week():
     if not form.validate():
         return _week_form_page(form, 422)
     try:
-        week, count, skipped = services.plan_week(
+        week, count, skipped = planning.plan_week(
             _school_id(), current_user, form.title.data, form.start_on.data, form.end_on.data,
             parse_group(form.group.data), today_london())
     except services.PlacementInputError as error:
@@ -125,13 +124,13 @@ def _assign_page(week, *, errors: dict | None = None, typed: dict | None = None,
                  status: int = 200):
     filters_form = RowFilterForm(request.args)
     valid_or_400(filters_form)
-    filters = services.RowFilters(filters_form.status.data or "",
+    filters = planning.RowFilters(filters_form.status.data or "",
                                   frozenset(int_list(request.args.getlist("pupil"))))
-    rows = services.week_rows(week, filters, today_london())
+    rows = planning.week_rows(week, filters, today_london())
     return render("placements/week.html", fragment="assign_table", status=status, week=week,
                   rows=rows, forms=assign_forms(rows, errors or {}, typed or {}),
                   saved_ids=set(), filters_form=filters_form, filters=filters,
-                  group_label=services.week_group_label(week))
+                  group_label=planning.week_group_label(week))
 
 
 @bp.get("/placements/weeks/<int:week_id>")
@@ -144,14 +143,14 @@ def week(week_id: int):
 def assign(week_id: int, pupil_id: int):
     """Save one row's employer; htmx gets the row back, and focus moves to the next row."""
     week = _week_or_404(week_id)
-    row = services.week_row(week, pupil_id, today_london())
+    row = planning.week_row(week, pupil_id, today_london())
     if row is None:
         abort(404)
     form = AssignForm()
     error = None if form.validate() else " ".join(form.organisation.errors)
     if error is None:
         try:
-            row.placement = services.assign_employer(week, row, form.organisation.data or "",
+            row.placement = planning.assign_employer(week, row, form.organisation.data or "",
                                                      current_user, today_london())
         except services.PlacementInputError as problem:
             error = problem.message

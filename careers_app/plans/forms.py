@@ -7,11 +7,10 @@ from wtforms import (HiddenField, RadioField, SelectField, StringField,
                      TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..domain.benchmarks import BENCHMARKS, EncounterKind
+from ..domain.benchmarks import BENCHMARKS
 from ..domain.dates import today_london
 from ..domain.plan_dates import MoneyError, parse_pounds
 from ..domain.plan_columns import FIELDS as PLAN_FIELDS
-from ..encounters.forms import KIND_CHOICES
 from ..forms import DayField, Form, MultiCheckboxField, choice_id, options
 from ..models.plans import RAG_LABELS
 
@@ -92,22 +91,6 @@ class ImportForm(Form):
                            description="Copy the whole table in Word or Excel, headings "
                                        "included, and paste it here.")
     csv_text = HiddenField()
-
-
-class EventForm(Form):
-    """A planned event: what, when, where, and which groups are invited."""
-
-    title = StringField("Title", validators=[DataRequired("Give the event a title."),
-                                             Length(max=200)],
-                        description='For example "Careers fair".')
-    kind = SelectField("Type", choices=KIND_CHOICES, default=EncounterKind.CAREERS_FAIR.value)
-    date = DayField("Date", validators=[DataRequired("Enter the date of the event.")])
-    start_time = TimeField("Start time", validators=[DataRequired("Enter the start time.")])
-    end_time = TimeField("End time", validators=[DataRequired("Enter the end time.")])
-    location = StringField("Where", validators=[Optional(), Length(max=200)],
-                           description='For example "Sports hall".')
-    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
-    invited_groups = MultiCheckboxField("Invited groups", validate_choice=False)
 
 
 def column_form(headers: list[str], mapping: dict[str, int], formdata=None) -> Form:

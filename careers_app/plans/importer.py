@@ -3,6 +3,7 @@ the preview (every date shown as it was read); confirm.
 
 The preview posts the plan text itself back, so nothing is kept on the server between the
 steps; the confirmed import is read again and written in one transaction, or not at all.
+The three steps are routes of the plans blueprint (plans/views.py registers them).
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from ..domain.plan_table import PlanFileError, read_plan_text
 from ..templating import redirect_after_write, render
 from . import import_services, services
 from .forms import ImportForm, column_form
-from .views import bp
 
 NO_SOURCE = "Choose a CSV or Word file, or paste the table."
 
@@ -95,24 +95,29 @@ def _preview_page(form: ImportForm, result: ImportResult, columns):
                   preview=result.table is not None, can_import=not failed)
 
 
-@bp.get("/import")
+def _refusal(form: ImportForm, source: _Source | None):
+    """The upload page (422) for an invalid form (no source read) or an unusable source."""
+    if source is None:
+        return _upload_page(form, 422)
+    if source.problem:
+        form.file.errors = [source.problem]
+        return _upload_page(form, 422)
+    return None
+
+
 def import_plan():
     """Step 1: choose the file or paste the table."""
     _may_import()
     return _upload_page(ImportForm())
 
 
-@bp.post("/import")
 def import_preview():
     """Step 2: what would be imported, with the columns matched; nothing is written."""
     _may_import()
     form = ImportForm()
-    if not form.validate():
-        return _upload_page(form, 422)
-    source = _source(form)
-    if source.problem:
-        form.file.errors = [source.problem]
-        return _upload_page(form, 422)
+    source = _source(form) if form.validate() else None
+    if (refused := _refusal(form, source)) is not None:
+        return refused
     result, columns = _read(form, source)
     if result.table is None:
         form.file.errors = [message for _row, message in result.errors]
@@ -120,17 +125,13 @@ def import_preview():
     return _preview_page(form, result, columns)
 
 
-@bp.post("/import/confirm")
 def import_confirm():
     """Step 3: read the posted-back text again and write it all, or nothing."""
     _may_import()
     form = ImportForm()
-    if not form.validate():
-        return _upload_page(form, 422)
-    source = _posted_back(form)
-    if source.problem:
-        form.file.errors = [source.problem]
-        return _upload_page(form, 422)
+    source = _posted_back(form) if form.validate() else None
+    if (refused := _refusal(form, source)) is not None:
+        return refused
     result, columns = _read(form, source)
     if result.errors or form.errors:
         return _preview_page(form, result, columns)

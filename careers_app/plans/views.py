@@ -1,4 +1,4 @@
-"""Careers action plans, milestones and planned events (issue 5)."""
+"""Careers action plans, their items and milestones, and the plan import (issue 5)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, request, url_for
@@ -10,12 +10,16 @@ from ..domain.plan_dates import format_pounds
 from ..forms import options
 from ..security import require_staff
 from ..templating import is_fragment_request, redirect_after_write, render
-from . import services
+from . import importer, services
 from .forms import ItemForm, MilestoneForm, PlanForm, StatusForm
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 bp.before_request(require_staff)
 bp.add_app_template_filter(format_pounds, "pounds")
+# The plan import's three steps live in importer.py; they are routes of this blueprint.
+bp.add_url_rule("/import", view_func=importer.import_plan, methods=["GET"])
+bp.add_url_rule("/import", view_func=importer.import_preview, methods=["POST"])
+bp.add_url_rule("/import/confirm", view_func=importer.import_confirm, methods=["POST"])
 
 
 @bp.context_processor
@@ -409,5 +413,3 @@ def mine():
     return render("plans/mine.html", fragment="my_milestones", milestones=milestones,
                   context="mine")
 
-
-from . import events, importer  # noqa: E402,F401  (routes on this blueprint)

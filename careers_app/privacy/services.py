@@ -14,7 +14,7 @@ from ..domain.dates import LONDON, today_london
 from ..extensions import db
 from ..models import AuditLog, Encounter, LoginAttempt, Participation, Pupil, School, User
 from ..models.roster import Destination, ImportBatch
-from ..placements import services as placements  # work experience (issue 16)
+from ..placements import records as placements  # work experience (issue 16)
 
 # Benchmark 3 needs destinations for three years after leaving.
 MIN_RETENTION_YEARS = 3
@@ -35,6 +35,48 @@ def subject_access_export(pupil: Pupil) -> dict:
     """
     school = db.session.get(School, pupil.school_id)
     user = db.session.scalar(select(User).where(User.pupil_id == pupil.id))
+    encounters = _encounter_entries(pupil)
+    destinations = db.session.scalars(select(Destination).where(
+        Destination.pupil_id == pupil.id).order_by(Destination.year_after)).all()
+    trail = _audit_trail_of(pupil, user)
+    # The throttle's record of every login attempt against the pupil's account.
+    attempts = db.session.scalars(select(LoginAttempt).where(
+        LoginAttempt.username == user.username.lower()).order_by(LoginAttempt.id)).all() \
+        if user else []
+    return {
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "school": school.name,
+        "pupil": _pupil_entry(pupil),
+        "account": {"username": user.username, "created_at": _iso(user.created_at),
+                    "last_login_at": _iso(user.last_login_at), "active": user.active}
+        if user else None,
+        "encounters": encounters,
+        "placements": placements.export_for(pupil),
+        "destinations": [{"year_after_leaving": d.year_after, "status": d.status,
+                          "provider": d.provider, "checked_on": _iso(d.checked_on)}
+                         for d in destinations],
+        "audit_log": [{"at": _iso(e.at), "action": e.action, "by": e.username,
+                       "what": f"{e.entity} {e.entity_id} {e.detail}".strip()} for e in trail],
+        "login_attempts": [{"at": _iso(a.at), "from": a.ip, "succeeded": a.succeeded,
+                            "from_a_known_browser": a.trusted_device} for a in attempts],
+    }
+
+
+def _pupil_entry(pupil: Pupil) -> dict:
+    return {
+        "upn": pupil.upn, "legal_forename": pupil.legal_forename,
+        "preferred_forename": pupil.preferred_forename, "surname": pupil.surname,
+        "year_group": pupil.year_group_in(academic_year_of(today_london())),
+        "cohort_year7": pupil.cohort, "tutor_group": pupil.tutor_group,
+        "send_status": pupil.send_status, "disadvantaged": pupil.disadvantaged,
+        "looked_after": pupil.looked_after, "considering_higher_education":
+        pupil.considering_he, "joined_on": _iso(pupil.joined_on),
+        "left_on": _iso(pupil.left_on),
+    }
+
+
+def _encounter_entries(pupil: Pupil) -> list[dict]:
+    """Every encounter the pupil took part in (deleted and planned ones too, so marked)."""
     rows = db.session.execute(
         select(Encounter, Participation)
         .join(Participation, Participation.encounter_id == Encounter.id)
@@ -56,42 +98,15 @@ def subject_access_export(pupil: Pupil) -> dict:
             entry.update(adviser=encounter.adviser_name, adviser_level6=encounter.adviser_level6,
                          notes=encounter.notes, notes_staff_only=encounter.notes_staff_only)
         encounters.append(entry)
-    destinations = db.session.scalars(select(Destination).where(
-        Destination.pupil_id == pupil.id).order_by(Destination.year_after)).all()
-    trail = db.session.scalars(select(AuditLog).where(
+    return encounters
+
+
+def _audit_trail_of(pupil: Pupil, user: User | None) -> list[AuditLog]:
+    """Audit entries about the pupil, and everything their account did."""
+    return db.session.scalars(select(AuditLog).where(
         AuditLog.school_id == pupil.school_id,
         ((AuditLog.entity == "pupil") & (AuditLog.entity_id == str(pupil.id)))
         | ((AuditLog.user_id == user.id) if user else False)).order_by(AuditLog.id)).all()
-    # The throttle's record of every login attempt against the pupil's account.
-    attempts = db.session.scalars(select(LoginAttempt).where(
-        LoginAttempt.username == user.username.lower()).order_by(LoginAttempt.id)).all() \
-        if user else []
-    return {
-        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "school": school.name,
-        "pupil": {
-            "upn": pupil.upn, "legal_forename": pupil.legal_forename,
-            "preferred_forename": pupil.preferred_forename, "surname": pupil.surname,
-            "year_group": pupil.year_group_in(academic_year_of(today_london())),
-            "cohort_year7": pupil.cohort, "tutor_group": pupil.tutor_group,
-            "send_status": pupil.send_status, "disadvantaged": pupil.disadvantaged,
-            "looked_after": pupil.looked_after, "considering_higher_education":
-            pupil.considering_he, "joined_on": _iso(pupil.joined_on),
-            "left_on": _iso(pupil.left_on),
-        },
-        "account": {"username": user.username, "created_at": _iso(user.created_at),
-                    "last_login_at": _iso(user.last_login_at), "active": user.active}
-        if user else None,
-        "encounters": encounters,
-        "placements": placements.export_for(pupil),
-        "destinations": [{"year_after_leaving": d.year_after, "status": d.status,
-                          "provider": d.provider, "checked_on": _iso(d.checked_on)}
-                         for d in destinations],
-        "audit_log": [{"at": _iso(e.at), "action": e.action, "by": e.username,
-                       "what": f"{e.entity} {e.entity_id} {e.detail}".strip()} for e in trail],
-        "login_attempts": [{"at": _iso(a.at), "from": a.ip, "succeeded": a.succeeded,
-                            "from_a_known_browser": a.trusted_device} for a in attempts],
-    }
 
 
 def _guidance_encounter_ids(pupil_ids: list[int]) -> list[int]:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, flash, make_response, request, url_for
+from flask import Blueprint, current_app, flash, make_response, request, url_for
 from flask_login import current_user
 
 from .. import audit_trail
 from ..database import write_transaction
-from ..pupils.services import get_pupil
+from ..pupils.services import pupil_or_404
 from ..security import admin_required
 from ..templating import redirect_after_write, render
 from . import services
@@ -17,10 +17,7 @@ bp = Blueprint("privacy", __name__)
 
 
 def _pupil(pupil_id: int):
-    pupil = get_pupil(current_user.school_id, pupil_id)
-    if pupil is None:
-        abort(404)
-    return pupil
+    return pupil_or_404(current_user.school_id, pupil_id)
 
 
 @bp.get("/pupils/<int:pupil_id>/export")

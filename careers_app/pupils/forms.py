@@ -1,27 +1,24 @@
-"""Pupil list filters and the admin's pupil form."""
+"""Pupil list filters, the admin's pupil form, destinations and pupil logins."""
 from __future__ import annotations
 
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..domain.academic import cohort_for
+from ..domain.dates import today_london
+from ..domain.destinations import STATUSES, YEARS_AFTER, year_after_label
 from ..domain.pupil_flags import SEND_NAMES, send_label
 from ..domain.upn import upn_problem
-from ..encounters.forms import YEAR_GROUP_CHOICES
-from ..forms import DayField, Form, options
+from ..forms import YEAR_GROUP_CHOICES, DayField, FilterForm, Form, not_future, options, search_field
 
 SEND_LABELS = {code: send_label(code) for code in SEND_NAMES}
 ANY_YES_NO = options([("", "Any"), ("y", "Yes"), ("n", "No")])
 
 
-class PupilFilterForm(Form):
+class PupilFilterForm(FilterForm):
     """GET filters for the pupil list (no CSRF: it changes nothing)."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search", validators=[Optional(), Length(max=200)],
-                    description="Name or UPN", render_kw={"maxlength": 200})
+    q = search_field("Name or UPN")
     year_group = SelectField("Year group", choices=YEAR_GROUP_CHOICES, default="")
     tutor_group = SelectField("Tutor group", validate_choice=False, default="")
     send = SelectField("SEND", default="", choices=options(
@@ -77,3 +74,20 @@ class PupilForm(Form):
             considering_he=self.considering_he.data,
             left_on=self.left_on.data,
         )
+
+
+class DestinationForm(Form):
+    year_after = SelectField("Year", default="1",
+                             choices=options((str(n), year_after_label(n)) for n in YEARS_AFTER))
+    status = SelectField("Destination", choices=options(STATUSES.items()), default="not_known")
+    provider = StringField("Provider or employer", validators=[Optional(), Length(max=200)],
+                           description="The college, university, training provider or employer.")
+    checked_on = DayField("Date checked", validators=[Optional(), not_future],
+                           default=today_london)
+
+
+class LoginsForm(Form):
+    group = SelectField("Pupils in", validate_choice=False)
+    reset_existing = BooleanField(
+        "Also give pupils who already have a login a new one-time password",
+        description="They are logged out and must choose a new password.")

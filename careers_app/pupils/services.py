@@ -1,11 +1,13 @@
-"""Queries about pupils: the roll, groups and each pupil's own record."""
+"""Queries about pupils: the roll, groups and each pupil's own record; the admin's edit."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
+from typing import Any
 
+from flask import abort
 from sqlalchemy import Select, func, or_, select, update
 
 from ..database import contains_pattern, write_transaction
@@ -13,6 +15,7 @@ from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for, natural
 from ..domain.benchmarks import EncounterKind
 from ..domain.dates import today_london
 from ..domain.search_text import fold, pupil_search_text
+from ..domain.errors import InputError
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil
 
@@ -100,6 +103,14 @@ def pupils_by_ids(school_id: int, ids: Iterable[int]) -> list[Pupil]:
 def get_pupil(school_id: int, pupil_id: int) -> Pupil | None:
     """A pupil of this school, or None (another school's pupil is None too)."""
     return db.session.scalar(select(Pupil).where(Pupil.id == pupil_id, Pupil.school_id == school_id))
+
+
+def pupil_or_404(school_id: int, pupil_id: int) -> Pupil:
+    """For views: a pupil of this school, or 404 (another school's pupil is not found either)."""
+    pupil = get_pupil(school_id, pupil_id)
+    if pupil is None:
+        abort(404)
+    return pupil
 
 
 PAGE_SIZE = 50
@@ -249,3 +260,21 @@ def save_reflection(participation: Participation, text: str) -> None:
     """The pupil's own words about an encounter."""
     with write_transaction():
         participation.reflection = text.strip().replace("\r\n", "\n")
+
+
+# Pupils: admin edit -------------------------------------------------------------------------
+
+class PupilInputError(InputError):
+    """A problem with an admin's change to a pupil."""
+
+
+def update_pupil(pupil: Pupil, values: dict[str, Any]) -> None:
+    """Save an admin's changes to a pupil; a UPN already used in the school is refused."""
+    upn = values["upn"]
+    with write_transaction():
+        clash = db.session.scalar(select(Pupil.id).where(
+            Pupil.school_id == pupil.school_id, Pupil.upn == upn, Pupil.id != pupil.id))
+        if clash:
+            raise PupilInputError("upn", "Another pupil already has this UPN.")
+        for name, value in values.items():
+            setattr(pupil, name, value)

@@ -1,12 +1,11 @@
 """Report filters (GET, no CSRF) and the careers leader's rule settings (POST)."""
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, SelectField
 
 from ..domain.academic import academic_year_label
 from ..domain.pupil_flags import send_label
-from ..forms import Form, options
+from ..forms import FilterForm, Form, options, whole_number_field
 from .services import Filters
 
 SEND_CHOICES = options([("", "Everyone"), ("any", "SEND (K or E)"), ("K", send_label("K")),
@@ -15,11 +14,8 @@ YES_NO_CHOICES = options([("", "Everyone"), ("yes", "Yes"), ("no", "No")])
 YEARS_BACK = 6
 
 
-class ReportFilterForm(Form):
+class ReportFilterForm(FilterForm):
     """Academic year and the groups a careers leader compares (SEND, PP, CiC)."""
-
-    class Meta:
-        csrf = False
 
     year = SelectField("Academic year")
     tutor_group = SelectField("Tutor group", validate_choice=False, default="")
@@ -48,15 +44,11 @@ class ReportFilterForm(Form):
 class RuleSettingsForm(Form):
     """Thresholds a school may tune, kept in School.settings."""
 
-    bm6_pre16 = IntegerField(
-        "Workplace experiences needed by the end of Year 11 (Benchmark 6)",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(1, 10, "Enter a whole number from 1 to 10.")],
-        description="The Gatsby Benchmarks ask for at least 2.")
-    bm6_post16 = IntegerField(
-        "Further workplace experiences needed in Years 12-13 (Benchmark 6)",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(1, 10, "Enter a whole number from 1 to 10.")],
-        description="The Gatsby Benchmarks ask for at least 1 more.")
+    bm6_pre16 = whole_number_field(
+        "Workplace experiences needed by the end of Year 11 (Benchmark 6)", 1, 10,
+        "The Gatsby Benchmarks ask for at least 2.")
+    bm6_post16 = whole_number_field(
+        "Further workplace experiences needed in Years 12-13 (Benchmark 6)", 1, 10,
+        "The Gatsby Benchmarks ask for at least 1 more.")
     guidance_needs_level6 = BooleanField(
         "Count only guidance interviews with an adviser qualified to level 6 (Benchmark 8)")

@@ -5,54 +5,21 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
 from .. import audit_trail
-from ..domain.academic import YEAR_GROUPS, academic_year_label, academic_year_of
+from ..domain.academic import academic_year_label
 from ..domain.academic import year_group as year_group_of
 from ..domain.benchmarks import ORGANISATION_KIND_LABELS, kind_label
-from ..domain.dates import format_date, today_london
+from ..domain.dates import format_date
 from ..domain.progress import still_on_roll
-from ..domain.rules import BAND_LEGEND, RULES, RULES_BY_KEY, RuleSettings
+from ..domain.rules import RULES, RULES_BY_KEY, RuleSettings
 from ..security import admin_required, require_staff
-from ..forms import valid_or_400
 from ..templating import redirect_after_write, render
 from . import services
-from .charts import bar_chart
 from .csv_export import csv_response
-from .forms import ReportFilterForm, RuleSettingsForm
+from .forms import RuleSettingsForm
+from .pages import dashboard, filter_form, report_args
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.before_request(require_staff)
-
-
-def _filter_form(with_tutor_groups: bool = True):
-    """The filter form bound to the query string, its year and its filters.
-
-    The dashboard passes False and fills in the tutor groups from the roll it has read."""
-    today = today_london()
-    current_year = academic_year_of(today)
-    form = ReportFilterForm(request.args)
-    form.set_choices(current_year, [])
-    valid_or_400(form)  # an unknown year, SEND code or yes/no value is a bad request
-    year = form.academic_year()
-    form.year.data = str(year)
-    form.set_choices(current_year, services.tutor_groups(current_user.school_id, year, today)
-                     if with_tutor_groups else [])
-    return form, year, form.filters(), today
-
-
-def _args(year: int, filters: services.Filters, **extra) -> dict:
-    return {"year": year, **filters.as_args(), **extra}
-
-
-def dashboard():
-    """The benchmark matrix. Also the staff home page (main.index calls this)."""
-    form, year, filters, today = _filter_form(with_tutor_groups=False)
-    matrix = services.benchmark_matrix(current_user.school_id, year, today, filters)
-    form.set_choices(academic_year_of(today), matrix.tutor_groups)
-    charts = [bar_chart(rule, {y: matrix.cells[(rule.key, y)] for y in rule.year_groups})
-              for rule in matrix.rules]
-    return render("reports/benchmarks.html", fragment="results", form=form, matrix=matrix,
-                  filters=filters, charts=charts, year=year, legend=BAND_LEGEND,
-                  year_groups=YEAR_GROUPS, args=_args(year, filters))
 
 
 @bp.get("/benchmarks")
@@ -63,7 +30,7 @@ def benchmarks():
 @bp.get("/benchmarks.csv")
 def benchmarks_csv():
     """The matrix as CSV: one row per rule and year group."""
-    _form, year, filters, today = _filter_form(with_tutor_groups=False)
+    _form, year, filters, today = filter_form(with_tutor_groups=False)
     matrix = services.benchmark_matrix(current_user.school_id, year, today, filters)
     header = ["Academic year", "Rule", "Benchmark", "Rule description", "Year group",
               "Pupils met", "Pupils measured", "Percent"]
@@ -90,27 +57,30 @@ def _rule_or_404(rule_key: str, year_group: int):
     return rule
 
 
+def _gaps(rule_key: str, year_group: int):
+    """The rule, the filter form, its year and filters, and (who has not met it, how many
+    are measured)."""
+    rule = _rule_or_404(rule_key, year_group)
+    form, year, filters, today = filter_form()
+    return rule, form, year, filters, services.gap_list(current_user.school_id, rule,
+                                                        year_group, year, today, filters)
+
+
 @bp.get("/benchmarks/<rule_key>/<int:year_group>")
 @audit_trail.shows_special_data
 def gaps(rule_key: str, year_group: int):
     """Pupils in a year group who have not met a rule, with the quick-log button."""
-    rule = _rule_or_404(rule_key, year_group)
-    form, year, filters, today = _filter_form()
-    gap_rows, measured = services.gap_list(current_user.school_id, rule, year_group, year, today,
-                                           filters)
+    rule, form, year, filters, (gap_rows, measured) = _gaps(rule_key, year_group)
     return render("reports/gaps.html", fragment="results", form=form, rule=rule,
                   year_group=year_group, year=year, filters=filters, gaps=gap_rows,
                   measured=measured, on_roll_ids=still_on_roll(gap_rows),
-                  args=_args(year, filters))
+                  args=report_args(year, filters))
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>.csv")
 @audit_trail.shows_special_data
 def gaps_csv(rule_key: str, year_group: int):
-    rule = _rule_or_404(rule_key, year_group)
-    _form, year, filters, today = _filter_form()
-    gap_rows, _measured = services.gap_list(current_user.school_id, rule, year_group, year, today,
-                                            filters)
+    rule, _form, year, _filters, (gap_rows, _measured) = _gaps(rule_key, year_group)
     return csv_response(
         f"not-met-{rule.key}-year{year_group}-{academic_year_label(year).replace('/', '-')}.csv",
         _pupil_header(), (_pupil_row(g, year) for g in gap_rows))
@@ -133,18 +103,18 @@ def _pupil_row(gap: services.Gap, year: int) -> list:
 @audit_trail.shows_special_data
 def pal():
     """Provider Access Legislation: per phase, per pupil, providers met and who is short."""
-    form, year, filters, today = _filter_form()
+    form, year, filters, today = filter_form()
     show_all = request.args.get("show") == "all"
     phases = services.pal_report(current_user.school_id, year, today, filters)
     return render("reports/pal.html", fragment="results", form=form, phases=phases, year=year,
                   filters=filters, show_all=show_all, today=today,
-                  args=_args(year, filters))
+                  args=report_args(year, filters))
 
 
 @bp.get("/pal.csv")
 @audit_trail.shows_special_data
 def pal_csv():
-    _form, year, filters, today = _filter_form()
+    _form, year, filters, today = filter_form()
     phases = services.pal_report(current_user.school_id, year, today, filters)
     rows = ([phase.rule.title, *_pupil_row(g, year), "Met" if g.met else "Short"]
             for phase in phases for g in phase.rows)
@@ -155,7 +125,7 @@ def pal_csv():
 @bp.get("/encounters.csv")
 def encounters_csv():
     """Every encounter of a year with its participants: one row per pupil who took part."""
-    _form, year, _filters, _today = _filter_form(with_tutor_groups=False)
+    _form, year, _filters, _today = filter_form(with_tutor_groups=False)
     header = ["Encounter id", "Date", "Title", "Type", "Organisation", "Organisation type",
               "Benchmarks", "Meaningful", "Planned", "UPN", "Pupil", "Year group", "Tutor group"]
 

@@ -1,30 +1,24 @@
-"""Roster services: MIS import (upload, map, preview, commit), guidance records,
-destinations and pupil logins. Every write is one transaction."""
+"""Roster services: the MIS import (upload, map, preview, commit). Every write is one
+transaction."""
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from .. import audit_trail
 from ..database import write_transaction
 from ..domain import mis_import
 from ..domain.academic import academic_year_of
-from ..domain.benchmarks import EncounterKind, default_benchmarks
 from ..domain.dates import today_london
-from ..domain.destinations import STATUSES, summarise
-from ..domain.errors import InputError
-from ..domain.parsing import EARLIEST_DATE, LATEST_DATE
 from ..extensions import db
-from ..models import Encounter, EncounterBenchmark, Participation, Pupil, Role, User
+from ..models import Pupil
 from ..models.base import utcnow
-from ..models.roster import Destination, ImportBatch, ImportMapping
+from ..models.roster import ImportBatch, ImportMapping
 from ..pupils.services import refresh_search_text
-from ..security import hash_password
 
 BATCH_LIFETIME = timedelta(days=2)
 NAME_FIELDS = frozenset({"legal_forename", "preferred_forename", "surname"})
@@ -232,185 +226,3 @@ def apply_batch(batch_id: int, school_id: int, *, mark_leavers: bool,
                            detail=f"{result.new} new, {result.updated} updated, "
                                   f"{result.unchanged} unchanged, {result.leavers} marked as leavers")
     return result
-
-
-# Pupils: admin edit -------------------------------------------------------------------------
-
-# The one InputError (domain/errors.py); the old name is what the views catch.
-PupilInputError = InputError
-
-
-def update_pupil(pupil: Pupil, values: dict[str, Any]) -> None:
-    """Save an admin's changes to a pupil; a UPN already used in the school is refused."""
-    upn = values["upn"]
-    with write_transaction():
-        clash = db.session.scalar(select(Pupil.id).where(
-            Pupil.school_id == pupil.school_id, Pupil.upn == upn, Pupil.id != pupil.id))
-        if clash:
-            raise InputError("upn", "Another pupil already has this UPN.")
-        for name, value in values.items():
-            setattr(pupil, name, value)
-
-
-# Personal guidance --------------------------------------------------------------------------
-
-@dataclass
-class GuidanceDetails:
-    date: date
-    adviser_name: str
-    adviser_level6: bool
-    notes: str = ""
-    notes_staff_only: bool = False
-    agreed_actions: str = ""
-    meaningful: bool = True
-
-
-def record_guidance(pupil: Pupil, user: User, details: GuidanceDetails) -> Encounter:
-    """A guidance interview: an encounter of that kind with this one pupil and the actions agreed."""
-    adviser = " ".join(details.adviser_name.split())
-    with write_transaction():
-        encounter = Encounter(
-            school_id=pupil.school_id, title=f"Guidance interview with {adviser}",
-            kind=EncounterKind.GUIDANCE_INTERVIEW, date=details.date,
-            academic_year=academic_year_of(details.date), meaningful=details.meaningful,
-            notes=details.notes.strip(), created_by_id=user.id, adviser_name=adviser,
-            adviser_level6=details.adviser_level6, notes_staff_only=details.notes_staff_only)
-        encounter.benchmark_rows = [EncounterBenchmark(benchmark=n) for n in
-                                    default_benchmarks(EncounterKind.GUIDANCE_INTERVIEW)]
-        encounter.participations = [Participation(school_id=pupil.school_id, pupil_id=pupil.id,
-                                                  agreed_actions=details.agreed_actions.strip())]
-        db.session.add(encounter)
-    return encounter
-
-
-# Destinations -------------------------------------------------------------------------------
-
-def destinations_of(pupil: Pupil) -> dict[int, Destination]:
-    return {d.year_after: d for d in db.session.scalars(
-        select(Destination).where(Destination.pupil_id == pupil.id,
-                                  Destination.school_id == pupil.school_id))}
-
-
-def record_destination(pupil: Pupil, year_after: int, status: str, provider: str,
-                       checked_on: date | None) -> Destination:
-    """Create or replace the destination for one year after leaving."""
-    if status not in STATUSES:
-        raise ValueError(status)
-    with write_transaction():
-        destination = db.session.scalar(select(Destination).where(
-            Destination.pupil_id == pupil.id, Destination.year_after == year_after))
-        if destination is None:
-            destination = Destination(school_id=pupil.school_id, pupil_id=pupil.id,
-                                      year_after=year_after)
-            db.session.add(destination)
-        destination.status = status
-        destination.provider = " ".join(provider.split())
-        destination.checked_on = checked_on
-    return destination
-
-
-def leaving_years(school_id: int) -> list[int]:
-    """Academic years in which pupils of this school left, newest first.
-
-    Only dates in the accepted range: a leaving date in year 9999, stored before dates were
-    checked, must not make the report (which counts up to the next year) fail for everyone.
-    """
-    dates = db.session.scalars(select(Pupil.left_on).where(
-        Pupil.school_id == school_id,
-        Pupil.left_on.between(EARLIEST_DATE, LATEST_DATE)).distinct()).all()
-    return sorted({academic_year_of(d) for d in dates}, reverse=True)
-
-
-@dataclass
-class DestinationReport:
-    leaving_year: int
-    year_after: int
-    leavers: list[tuple[Pupil, Destination | None]]
-
-    @property
-    def shares(self):
-        return summarise(d.status if d else None for _p, d in self.leavers)
-
-    @property
-    def not_known(self) -> list[Pupil]:
-        return [p for p, d in self.leavers if d is None or d.status == "not_known"]
-
-
-def destination_report(school_id: int, leaving_year: int, year_after: int) -> DestinationReport:
-    """The leavers of one academic year with their destination in one year after leaving."""
-    start, end = date(leaving_year, 9, 1), date(leaving_year + 1, 8, 31)
-    rows = db.session.execute(
-        select(Pupil, Destination)
-        .outerjoin(Destination, (Destination.pupil_id == Pupil.id)
-                   & (Destination.year_after == year_after))
-        .where(Pupil.school_id == school_id, Pupil.left_on.between(start, end))
-        .order_by(Pupil.surname, Pupil.legal_forename, Pupil.id)).all()
-    return DestinationReport(leaving_year, year_after, list(rows))
-
-
-# Pupil logins ---------------------------------------------------------------------------------
-
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a sheet
-# One-time passwords are random (about 59 bits) and replaced at first login.
-
-
-def one_time_password() -> str:
-    """Twelve characters in three groups of four, e.g. "k7vm-q2xp-9hdn"."""
-    chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
-
-
-def _ascii_slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in folded.lower() if ch.isalnum())
-
-
-@dataclass
-class LoginSlip:
-    pupil: Pupil
-    username: str
-    password: str
-    new_account: bool
-
-
-def create_pupil_logins(school_id: int, pupils: list[Pupil], *, reset_existing: bool) -> tuple[
-        list[LoginSlip], int]:
-    """Accounts for pupils without one, each with a one-time password they must change.
-
-    With `reset_existing`, pupils who have an account get a new one-time password too (and
-    are logged out everywhere). Returns the slips to print and how many were skipped.
-    """
-    if not pupils:
-        return [], 0
-    slips: list[LoginSlip] = []
-    skipped = 0
-    with write_transaction():
-        accounts = {u.pupil_id: u for u in db.session.scalars(
-            select(User).where(User.pupil_id.in_([p.id for p in pupils])))}
-        taken = set(db.session.scalars(select(func.lower(User.username))))
-        for pupil in pupils:
-            user = accounts.get(pupil.id)
-            password = one_time_password()
-            if user is not None:
-                if not reset_existing:
-                    skipped += 1
-                    continue
-                user.password_hash = hash_password(password)
-                user.must_change_password = True
-                user.session_version = (user.session_version or 0) + 1
-                slips.append(LoginSlip(pupil, user.username, password, False))
-                continue
-            base = (_ascii_slug(pupil.legal_forename)[:1] + _ascii_slug(pupil.surname))[:30] \
-                or "pupil"
-            username, n = base, 1
-            while username in taken:
-                n += 1
-                username = f"{base}{n}"
-            taken.add(username)
-            db.session.add(User(
-                school_id=school_id, username=username, display_name=pupil.display_name,
-                role=Role.PUPIL, password_hash=hash_password(password), pupil_id=pupil.id,
-                must_change_password=True, session_version=1, active=True))
-            slips.append(LoginSlip(pupil, username, password, True))
-    return slips, skipped
-

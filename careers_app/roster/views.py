@@ -1,8 +1,7 @@
-"""Roster: MIS import, leavers and destinations, pupil logins, personal guidance (issue 3)."""
+"""Roster: the MIS import, on the web and as `flask import-pupils` (issue 3)."""
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -12,31 +11,17 @@ from sqlalchemy import select
 
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
-from ..domain.destinations import STATUSES, YEARS_AFTER, status_label, year_after_label
 from ..domain.mis_import import FIELD_LABELS, ImportFileError, describe_change, mapping_problems
 from ..extensions import db
-from ..forms import options
 from ..models import School
-from ..pupils.services import get_pupil, group_options, parse_group, pupils_in_group
 from ..security import admin_required, require_staff
 from ..templating import redirect_after_write, render
 from . import services
-from .forms import (ConfirmForm, DestinationForm, GuidanceForm, LoginsForm, UploadForm,
-                    mapping_form, mapping_from_form)
+from .forms import ConfirmForm, UploadForm, mapping_form, mapping_from_form
 
 # cli_group=None: this blueprint's commands are top level (`flask --app wsgi import-pupils`).
 bp = Blueprint("roster", __name__, cli_group=None)
 bp.before_request(require_staff)
-
-
-@bp.app_template_filter("destination_status")
-def destination_status_filter(status: str | None) -> str:
-    return status_label(status or "not_known")
-
-
-@bp.app_template_global("destination_year_label")
-def destination_year_label(year_after: int, left_on: date | None = None) -> str:
-    return year_after_label(year_after, academic_year_of(left_on) if left_on else None)
 
 
 # Import ---------------------------------------------------------------------------------
@@ -227,145 +212,3 @@ def import_pupils_command(csv_file: Path, school_slug: str, mark_leavers: bool,
     if preview.plan.missing and not mark_leavers:
         click.echo(f"{len(preview.plan.missing):,} pupils missing from the file were left on roll;"
                    " run again with --mark-leavers to mark them as leavers.")
-
-
-# Personal guidance ----------------------------------------------------------------------
-
-def _pupil_or_404(pupil_id: int):
-    pupil = get_pupil(current_user.school_id, pupil_id)
-    if pupil is None:
-        abort(404)
-    return pupil
-
-
-def _guidance_page(form: GuidanceForm, pupil, status: int = 200):
-    return render("roster/guidance.html", fragment="guidance_form", status=status, form=form,
-                  pupil=pupil, academic_year=academic_year_of(today_london()))
-
-
-@bp.get("/pupils/<int:pupil_id>/guidance/new")
-def guidance_new(pupil_id: int):
-    """Record a guidance interview with one pupil: adviser, notes, agreed actions."""
-    return _guidance_page(GuidanceForm(), _pupil_or_404(pupil_id))
-
-
-@bp.post("/pupils/<int:pupil_id>/guidance/new")
-def record_guidance(pupil_id: int):
-    pupil = _pupil_or_404(pupil_id)
-    form = GuidanceForm()
-    if not form.validate():
-        return _guidance_page(form, pupil, status=422)
-    services.record_guidance(pupil, current_user, services.GuidanceDetails(
-        date=form.date.data, adviser_name=form.adviser_name.data,
-        adviser_level6=form.adviser_level6.data, notes=form.notes.data or "",
-        notes_staff_only=form.notes_staff_only.data,
-        agreed_actions=form.agreed_actions.data or "", meaningful=form.meaningful.data))
-    flash(f"Guidance interview recorded for {pupil.display_name}.", "success")
-    return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
-
-
-# Destinations ---------------------------------------------------------------------------
-
-def _leaver_or_404(pupil_id: int):
-    pupil = _pupil_or_404(pupil_id)
-    if pupil.left_on is None:
-        abort(404)
-    return pupil
-
-
-def _destination_form(pupil) -> DestinationForm:
-    form = DestinationForm()
-    leaving_year = academic_year_of(pupil.left_on)
-    form.year_after.choices = options((str(n), year_after_label(n, leaving_year))
-                                      for n in YEARS_AFTER)
-    return form
-
-
-def _destination_page(form: DestinationForm, pupil, status: int = 200):
-    return render("roster/destination.html", fragment="destination_form", status=status,
-                  form=form, pupil=pupil)
-
-
-@bp.get("/pupils/<int:pupil_id>/destination")
-def destination_edit(pupil_id: int):
-    """Record where a leaver is in one of the three years after leaving."""
-    pupil = _leaver_or_404(pupil_id)
-    form = _destination_form(pupil)
-    wanted = request.args.get("year_after", type=int)
-    wanted = wanted if wanted in YEARS_AFTER else 1
-    form.year_after.data = str(wanted)
-    if (current := services.destinations_of(pupil).get(wanted)) is not None:
-        form.status.data = current.status
-        form.provider.data = current.provider
-        form.checked_on.data = current.checked_on
-    return _destination_page(form, pupil)
-
-
-@bp.post("/pupils/<int:pupil_id>/destination")
-def record_destination(pupil_id: int):
-    pupil = _leaver_or_404(pupil_id)
-    form = _destination_form(pupil)
-    if not form.validate():
-        return _destination_page(form, pupil, status=422)
-    services.record_destination(pupil, int(form.year_after.data), form.status.data,
-                                form.provider.data or "", form.checked_on.data)
-    flash(f"Destination recorded for {pupil.display_name}.", "success")
-    return redirect_after_write(url_for("pupils.show", pupil_id=pupil.id))
-
-
-@bp.get("/destinations")
-def destinations():
-    """Destinations by leaving cohort: percentages, and who is still "not known"."""
-    school_id = current_user.school_id
-    years = services.leaving_years(school_id)
-    leaving_year = request.args.get("leaving_year", type=int)
-    if leaving_year not in years:
-        leaving_year = years[0] if years else None
-    year_after = request.args.get("year_after", type=int)
-    if year_after not in YEARS_AFTER:
-        year_after = 1
-    report = (services.destination_report(school_id, leaving_year, year_after)
-              if leaving_year is not None else None)
-    return render("roster/destinations.html", fragment="report", years=years,
-                  leaving_year=leaving_year, year_after=year_after, report=report,
-                  years_after=YEARS_AFTER, statuses=STATUSES)
-
-
-# Pupil logins ---------------------------------------------------------------------------
-
-def _logins_form() -> LoginsForm:
-    form = LoginsForm()
-    groups = group_options(current_user.school_id)
-    form.group.choices = (
-        options([("", "Choose a group")])
-        + options(((g.key, g.label) for g in groups if g.kind == "tutor"), "Tutor groups")
-        + options(((g.key, g.label) for g in groups if g.kind == "year"), "Year groups"))
-    return form
-
-
-def _logins_page(form: LoginsForm, group_error: str | None = None, status: int = 200):
-    return render("roster/logins.html", fragment="logins_form", status=status, form=form,
-                  group_error=group_error)
-
-
-@bp.get("/pupils/logins")
-@admin_required
-def logins():
-    """Create login accounts for a whole tutor or year group, with a printable password sheet."""
-    return _logins_page(_logins_form())
-
-
-@bp.post("/pupils/logins")
-@admin_required
-def create_logins():
-    form = _logins_form()
-    if not form.validate():
-        return _logins_page(form, status=422)
-    group = parse_group(form.group.data)
-    if group is None:
-        return _logins_page(form, "Choose a tutor group or year group.", status=422)
-    pupils = pupils_in_group(current_user.school_id, group)
-    slips, skipped = services.create_pupil_logins(
-        current_user.school_id, pupils, reset_existing=form.reset_existing.data)
-    # Shown once, straight from the POST: the passwords are never stored in clear.
-    return render("roster/login_sheet.html", slips=slips, skipped=skipped, group=group)

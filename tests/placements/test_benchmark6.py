@@ -14,7 +14,7 @@ from careers_app.domain.dates import today_london
 from careers_app.extensions import db
 from careers_app.models import Encounter, User
 from careers_app.models.placement import Placement
-from careers_app.placements import feedback, services
+from careers_app.placements import feedback, records, services
 from careers_app.reports.services import own_progress, progress
 
 
@@ -141,7 +141,7 @@ def test_a_one_off_workplace_encounter_on_a_placement_day_is_not_counted_twice(
     encounter = record(app, placement.id)
     assert encounter.benchmarks == () and "Counted once" in encounter.notes
     with app.app_context():
-        assert len(services.experiences_of(pia.id, pia.school_id, today_london())) == 1
+        assert len(records.experiences_of(pia.id, pia.school_id, today_london())) == 1
 
 
 def test_a_one_off_encounter_on_another_day_counts_as_another_experience(

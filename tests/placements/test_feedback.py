@@ -18,7 +18,8 @@ from careers_app.models import AuditLog, LoginAttempt
 from careers_app.models.base import utcnow
 from careers_app.models.placement import (FeedbackAttempt, Placement, PlacementFeedback,
                                           PlacementFeedbackLink)
-from careers_app.placements import feedback, logfilter
+from careers_app import logfilter
+from careers_app.placements import feedback
 
 from ..conftest import Client
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from careers_app.calendar import services as calendar_services
 from careers_app.calendar.ical import FeedEvent, build_feed
-from careers_app.calendar.logfilter import TokenRedactingFilter, redact
+from careers_app.logfilter import TokenRedactingFilter, redact
 from careers_app.database import write_transaction
 from careers_app.extensions import db
 from careers_app.models import CalendarToken, Role, User

@@ -83,7 +83,7 @@ def test_an_edit_and_an_erasure_refold(app, client, lead, named):
     page = client.get(f"/pupils/{pupil.id}/edit")
     assert page.status_code == 200
     with app.app_context():
-        from careers_app.roster.services import update_pupil
+        from careers_app.pupils.services import update_pupil
         row = db.session.get(Pupil, pupil.id)
         update_pupil(row, {"upn": row.upn, "surname": "Ó Súilleabháin"})
     assert _search_text(app, pupil.upn).startswith("sean o suilleabhain")

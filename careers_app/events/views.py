@@ -1,7 +1,7 @@
 """Planned events: /plans/events. Staff plan them; on the day staff take the register."""
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
 from ..domain.benchmarks import EncounterKind
@@ -9,10 +9,13 @@ from ..domain.dates import today_london
 from ..encounters.services import EncounterInputError
 from ..forms import int_list, options
 from ..pupils.services import group_options
+from ..security import require_staff
 from ..templating import redirect_after_write, render
-from . import event_services as services
+from . import services
 from .forms import EventForm
-from .views import bp
+
+bp = Blueprint("events", __name__, url_prefix="/plans/events")
+bp.before_request(require_staff)
 
 
 def _form(form: EventForm | None = None) -> EventForm:
@@ -37,14 +40,14 @@ def _event_or_404(encounter_id: int):
     return event
 
 
-@bp.get("/events")
-def events():
+@bp.get("")
+def index():
     planned, held = services.calendar_events(current_user.school_id)
-    return render("plans/events.html", planned=planned, held=held[-20:])
+    return render("events/index.html", planned=planned, held=held[-20:])
 
 
 def _form_page(form, event=None, status=200):
-    return render("plans/event_form.html", fragment="event_form", status=status, form=form,
+    return render("events/form.html", fragment="event_form", status=status, form=form,
                   event=event)
 
 
@@ -60,23 +63,23 @@ def _save(form: EventForm, event=None):
         form[error.field_name].errors = [error.message]
         return _form_page(form, event, 422)
     flash(f"“{event.title}” is planned for {event.date.strftime('%-d %b %Y')}.", "success")
-    return redirect_after_write(url_for("plans.event", encounter_id=event.id))
+    return redirect_after_write(url_for("events.show", encounter_id=event.id))
 
 
-@bp.get("/events/new")
-def new_event():
+@bp.get("/new")
+def new():
     return _form_page(_form())
 
 
-@bp.post("/events/new")
-def create_event():
+@bp.post("/new")
+def create():
     return _save(_form())
 
 
-@bp.get("/events/<int:encounter_id>")
-def event(encounter_id: int):
+@bp.get("/<int:encounter_id>")
+def show(encounter_id: int):
     event = _event_or_404(encounter_id)
-    return render("plans/event.html", event=event, groups=services.invited_groups(event),
+    return render("events/show.html", event=event, groups=services.invited_groups(event),
                   can_change=services.can_change(current_user, event),
                   count=len(event.participations), today=today_london())
 
@@ -88,8 +91,8 @@ def _changeable_event(encounter_id: int):
     return event
 
 
-@bp.get("/events/<int:encounter_id>/edit")
-def edit_event(encounter_id: int):
+@bp.get("/<int:encounter_id>/edit")
+def edit(encounter_id: int):
     event = _changeable_event(encounter_id)
     form = _form(EventForm(obj=event, organisation=event.organisation.name
                            if event.organisation else ""))
@@ -98,32 +101,32 @@ def edit_event(encounter_id: int):
     return _form_page(form, event)
 
 
-@bp.post("/events/<int:encounter_id>/edit")
-def update_event(encounter_id: int):
+@bp.post("/<int:encounter_id>/edit")
+def update(encounter_id: int):
     return _save(_form(), _changeable_event(encounter_id))
 
 
-@bp.get("/events/<int:encounter_id>/cancel")
-def cancel_event(encounter_id: int):
+@bp.get("/<int:encounter_id>/cancel")
+def cancel(encounter_id: int):
     """The confirmation page; the POST below cancels."""
-    return render("plans/event_cancel.html", event=_changeable_event(encounter_id))
+    return render("events/cancel.html", event=_changeable_event(encounter_id))
 
 
-@bp.post("/events/<int:encounter_id>/cancel")
-def cancel_event_confirmed(encounter_id: int):
+@bp.post("/<int:encounter_id>/cancel")
+def cancel_confirmed(encounter_id: int):
     event = _changeable_event(encounter_id)
     services.cancel_event(event)
     flash(f"Cancelled “{event.title}”. It leaves subscribed calendars.", "success")
-    return redirect_after_write(url_for("plans.events"))
+    return redirect_after_write(url_for("events.index"))
 
 
 def _register_page(event, pupils, ticked: set[int], error: str | None = None):
-    return render("plans/register.html", fragment="register_form",
+    return render("events/register.html", fragment="register_form",
                   status=422 if error else 200, event=event, pupils=pupils, ticked=ticked,
                   error=error, too_early=event.date > today_london())
 
 
-@bp.get("/events/<int:encounter_id>/register")
+@bp.get("/<int:encounter_id>/register")
 def register(encounter_id: int):
     """Take the register from the invited groups; only then does the event count."""
     event = _event_or_404(encounter_id)
@@ -132,7 +135,7 @@ def register(encounter_id: int):
     return _register_page(event, pupils, already or {p.id for p in pupils})
 
 
-@bp.post("/events/<int:encounter_id>/register")
+@bp.post("/<int:encounter_id>/register")
 def take_register(encounter_id: int):
     event = _event_or_404(encounter_id)
     ticked = set(int_list(request.form.getlist("pupil_ids")))

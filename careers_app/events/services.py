@@ -12,12 +12,13 @@ from datetime import date, time
 from sqlalchemy import or_, select
 
 from ..database import write_transaction
-from ..domain.academic import academic_year_of
-from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, default_benchmarks
+from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind
 from ..domain.errors import InputError
+from ..encounters.building import describe_encounter, new_encounter, set_benchmarks
 from ..encounters.services import check_pupils, find_or_create_organisation
+from ..domain.errors import InputError
 from ..extensions import db
-from ..models import Encounter, EncounterBenchmark, Participation, Pupil, User
+from ..models import Encounter, Participation, Pupil, User
 from ..models.base import utcnow
 from ..pupils.services import PupilGroup, parse_group, pupils_in_group
 
@@ -61,10 +62,7 @@ def _apply(encounter: Encounter, details: EventDetails) -> None:
     if not groups:
         raise InputError("invited_groups", "Invite at least one tutor group or year group.")
     kind = EncounterKind(details.kind)
-    encounter.title = " ".join(details.title.split())
-    encounter.kind = kind
-    encounter.date = details.date
-    encounter.academic_year = academic_year_of(details.date)
+    describe_encounter(encounter, " ".join(details.title.split()), kind, details.date)
     encounter.start_time = details.start_time
     encounter.end_time = details.end_time
     encounter.location = " ".join(details.location.split())
@@ -72,13 +70,12 @@ def _apply(encounter: Encounter, details: EventDetails) -> None:
     encounter.organisation = find_or_create_organisation(
         encounter.school_id, details.organisation_name, ENCOUNTER_KINDS[kind].organisation_kind)
     if not encounter.benchmark_rows:
-        encounter.benchmark_rows = [EncounterBenchmark(benchmark=n)
-                                    for n in default_benchmarks(kind)]
+        set_benchmarks(encounter)
 
 
 def plan_event(school_id: int, user: User, details: EventDetails) -> Encounter:
     with write_transaction():
-        encounter = Encounter(school_id=school_id, created_by_id=user.id, planned=True)
+        encounter = new_encounter(school_id, user.id, planned=True)
         _apply(encounter, details)
         db.session.add(encounter)
     return encounter
