@@ -24,6 +24,7 @@ Loopback only; every loop is bounded in count.
 from __future__ import annotations
 
 import argparse
+import enum
 import http.client
 import json
 import math
@@ -40,6 +41,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -52,6 +54,7 @@ SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789abcdef"
 CACHE_DIR = Path(os.environ.get("BENCH_DIR") or Path(tempfile.gettempdir()) / "careers-bench")
 CSRF_META = re.compile(r'<meta name="csrf-token" id="csrf-token" content="([^"]+)"')
 MARKER_PREFIX = "careers-bench dataset "
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
 
 
 class BenchError(RuntimeError):
@@ -510,15 +513,11 @@ class BareConnection:
 
     def value(self, value):
         """A Python value as the app stores it through this driver."""
-        import enum
-        from datetime import date, datetime
-
-        from careers_app.database import SQLITE_DATETIME
         if isinstance(value, enum.Enum):
             return value.value
         if self.dialect == "sqlite":
             if isinstance(value, datetime):
-                return value.strftime(SQLITE_DATETIME)
+                return value.strftime(SQLITE_DATETIME)  # as careers_app.database says
             if isinstance(value, date):
                 return value.isoformat()
             if isinstance(value, bool):
@@ -527,7 +526,8 @@ class BareConnection:
 
     def insert_sql(self, table, rows: list[dict], returning: str | None = None) -> tuple[str, list]:
         """A multi-row INSERT of `rows` into `table` (a SQLAlchemy Table), every column given:
-        the row's value, else the column's default (scalar or callable), else NULL."""
+        the row's value, else the column's default (scalar or callable), else NULL. Build it
+        before the clock starts: this Python work is not the database's."""
         columns = [c for c in table.columns if not (c.primary_key and c.name == "id")]
         params: list = []
         groups = []

@@ -243,12 +243,14 @@ def main() -> None:
             stats.page_failures.clear()
             stats.measuring = True
         measured_from = time.monotonic()
+        cpu_from = time.process_time()
         stop_at[0] = measured_from + args.seconds
         probe = LoginProbe(server.base, chosen, stats, stop_at, args.login_interval)
         probe.start()
         for user in users + [probe]:
             user.join(timeout=args.seconds + 120)
         measured = time.monotonic() - measured_from
+        own_cpu = time.process_time() - cpu_from
         stuck = sum(u.is_alive() for u in users + [probe])
     print()
     pages, page_failures = table(f"pages, {measured:.0f} s measured after the warm-up "
@@ -267,6 +269,8 @@ def main() -> None:
         rows.append(h.Row("POST /login", post_login, target=400, target_p95=True,
                           note=f"; errors {stats.login_failures.get('POST /login', 0)}"))
     h.report("load test against its targets", rows, data)
+    print(f"   the load generator's own CPU in the measured window: {own_cpu:.1f} s in "
+          f"{measured:.0f} s ({100 * own_cpu / measured:.0f}% of one core)")
     for error in stats.errors:
         print(f"   error: {error}")
     if login_failures or stuck:
