@@ -20,15 +20,15 @@ from careers_app.domain.benchmarks import EncounterKind, OrganisationKind, defau
 from careers_app.domain.dates import today_london
 from careers_app.domain.upn import make_upn
 from careers_app.extensions import db
+from careers_app.calendar import services as calendar_services
+from careers_app.models import CalendarToken
+from careers_app.models.plans import ActionPlan, Milestone, PlanItem
 from careers_app.models import (Encounter, EncounterBenchmark, Organisation, Participation, Pupil,
                                 Role, School, User)
-from careers_app.security import hash_password
+from tests.helpers import (CHROMIUM, CHROMIUM_ARGS, PASSWORD, PASSWORD_HASH, Client,  # noqa: F401
+                           persist as _persist)
 
 from .querycount import count_statements  # noqa: F401  (a fixture, for every test)
-
-PASSWORD = "correct horse battery"
-PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is deliberately slow
-CSRF_RE = re.compile(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;|"X-CSRFToken": "([^"]+)"')
 
 
 def pytest_report_header(config):
@@ -92,46 +92,6 @@ def app_ctx(app):
     with app.app_context():
         yield
         db.session.remove()
-
-
-def _persist(app, *objects):
-    """Save objects in a context of their own, so test requests never share a session with
-    the factories. The returned objects are detached with their columns loaded."""
-    with app.app_context():
-        db.session.add_all(objects)
-        db.session.commit()
-        for obj in objects:
-            db.session.refresh(obj)
-        db.session.expunge_all()
-        db.session.remove()
-    return objects[0]
-
-
-class Client(FlaskClient):
-    """Sends the CSRF token on writes, the way the pages do, unless told not to."""
-
-    csrf_token: str | None = None
-
-    def open(self, *args, csrf: bool = True, htmx: bool = False, **kwargs):
-        headers = dict(kwargs.pop("headers", None) or {})
-        method = (kwargs.get("method") or "GET").upper()
-        if csrf and method not in ("GET", "HEAD", "OPTIONS") and self.csrf_token:
-            headers.setdefault("X-CSRFToken", self.csrf_token)
-        if htmx:
-            headers["HX-Request"] = "true"
-        response = super().open(*args, headers=headers, **kwargs)
-        if response.mimetype == "text/html":
-            match = CSRF_RE.search(response.get_data(as_text=True))
-            if match:
-                self.csrf_token = match.group(1) or match.group(2)
-        return response
-
-    def login(self, username: str, password: str = PASSWORD):
-        self.get("/login")
-        response = self.post("/login", data={"username": username, "password": password})
-        assert response.status_code == 303, response.get_data(as_text=True)[:500]
-        self.get("/", follow_redirects=True)  # pick up the new session's CSRF token
-        return response
 
 
 @pytest.fixture
@@ -228,12 +188,56 @@ def pupil_user(make_user, make_pupil):
     return make_user("pupil", Role.PUPIL, pupil_id=pupil.id, display_name="Pia Pupil")
 
 
+# Plans, items, milestones and calendar links ------------------------------------------------
+
+_plan_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_plan(app, school):
+    def make(**overrides) -> ActionPlan:
+        values = dict(school_id=school.id, title=f"Careers action plan {next(_plan_numbers)}",
+                      period="2025-2027")
+        values.update(overrides)
+        return _persist(app, ActionPlan(**values))
+    return make
+
+
+@pytest.fixture
+def make_item(app, school, make_plan):
+    def make(plan: ActionPlan | None = None, **overrides) -> PlanItem:
+        plan = plan or make_plan()
+        values = dict(school_id=school.id, plan_id=plan.id, benchmark=5,
+                      aim="Every pupil meets employers", actions="Invite employers to assemblies",
+                      lead_name="Enterprise Adviser")
+        values.update(overrides)
+        return _persist(app, PlanItem(**values))
+    return make
+
+
+@pytest.fixture
+def make_milestone(app, school, make_item):
+    def make(item: PlanItem | None = None, **overrides) -> Milestone:
+        item = item or make_item()
+        values = dict(school_id=school.id, item_id=item.id, title=f"Milestone {next(_plan_numbers)}",
+                      date=date(2026, 3, 3))
+        values.update(overrides)
+        return _persist(app, Milestone(**values))
+    return make
+
+
+@pytest.fixture
+def make_link(app):
+    """A calendar link for a user; returns (row, raw token)."""
+    def make(user, scope: str = "all", plan_id: int | None = None):
+        token, digest = calendar_services.new_token()
+        row = _persist(app, CalendarToken(school_id=user.school_id, user_id=user.id, scope=scope,
+                                          plan_id=plan_id, token_hash=digest))
+        return row, token
+    return make
+
+
 # Real-browser tests ---------------------------------------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture(scope="session")
 def browser():
@@ -284,9 +288,3 @@ def page(browser, live_server):
     context.close()
 
 
-def browser_login(page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login" not in url)

@@ -5,7 +5,7 @@ import pytest
 
 from careers_app.demo import seed_demo
 
-from .conftest import browser_login
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "a11y-test-password"

@@ -8,7 +8,7 @@ from careers_app.demo import seed_demo
 from careers_app.extensions import db
 from careers_app.models import Pupil, User
 
-from .conftest import browser_login
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.browser
 

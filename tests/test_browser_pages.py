@@ -15,7 +15,7 @@ from careers_app.extensions import db
 from careers_app.models import Encounter, User
 from careers_app.models.plans import ActionPlan, Milestone, PlanItem
 
-from .conftest import browser_login
+from tests.helpers import browser_login
 from .test_accessibility import violations
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ from careers_app.models.benchmark_audit import BenchmarkAudit
 from careers_app.models import CalendarToken
 from careers_app.models.plans import ActionPlan, Milestone, PlanItem
 from careers_app.models.roster import Destination
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

@@ -466,7 +466,7 @@ def test_every_route_and_field_survives_any_unicode(app, client, lead, school, m
 
 
 def lead_hash() -> str:
-    from .conftest import PASSWORD_HASH
+    from tests.helpers import PASSWORD_HASH
     return PASSWORD_HASH
 
 

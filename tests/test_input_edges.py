@@ -19,7 +19,7 @@ from careers_app.models import AuditLog, Encounter, Pupil, Role, User
 from careers_app.models.plans import ActionPlan, PlanItem
 from careers_app.models.roster import ImportBatch
 
-from .conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 

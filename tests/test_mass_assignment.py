@@ -5,7 +5,7 @@ from careers_app.domain.dates import today_london
 from careers_app.extensions import db
 from careers_app.models import Encounter, Pupil, Role, User
 
-from .conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 EXTRA = {"role": "admin", "school_id": "999", "pupil_id": "1", "created_by_id": "999",
          "id": "999", "session_version": "0", "active": "y", "deleted_at": "2020-01-01",

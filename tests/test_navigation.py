@@ -12,7 +12,7 @@ from careers_app.demo import seed_demo
 from careers_app.extensions import db
 from careers_app.models import Role, User
 
-from .conftest import Client
+from tests.helpers import Client
 
 PASSWORD = "navigation-test-password"
 

@@ -16,7 +16,7 @@ from careers_app.domain.benchmarks import EncounterKind
 from careers_app.extensions import db
 from careers_app.models import Role
 
-from .conftest import Client
+from tests.helpers import Client
 
 ROLES = ("anonymous", "pupil", "staff", "tutor", "admin")
 L, H = "login", "home"

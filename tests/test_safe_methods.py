@@ -18,7 +18,7 @@ from careers_app.models import AuditLog, User
 from careers_app.models import CalendarToken
 from careers_app.models.plans import ActionPlan
 
-from .conftest import Client
+from tests.helpers import Client
 from .test_role_matrix import ROLES, _url, world  # noqa: F401  (world is a fixture)
 
 SAFE = ("GET", "HEAD", "OPTIONS")

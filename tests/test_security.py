@@ -10,7 +10,7 @@ from careers_app.auth import throttle
 from careers_app.extensions import db
 from careers_app.models import AuditLog, LoginAttempt, Role
 
-from .conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def attempt(client, username, password):

@@ -8,7 +8,6 @@ from careers_app.domain.academic import academic_year_of
 from careers_app.domain.dates import today_london
 from careers_app.extensions import db
 from careers_app.models import User
-from tests.plans.conftest import make_item, make_plan  # noqa: F401  shared plan factories
 
 
 @pytest.fixture
@@ -23,8 +22,3 @@ def make_audit(app, school):
             db.session.remove()
         return audit_id
     return make
-
-
-def answer_data(key: str, rating: str, evidence: str = "") -> dict:
-    """Form data for one criterion's inline form (its fields carry the criterion's prefix)."""
-    return {f"{key}-rating": rating, f"{key}-evidence": evidence}

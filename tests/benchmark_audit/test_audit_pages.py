@@ -12,7 +12,7 @@ from careers_app.extensions import db
 from careers_app.models import School
 from careers_app.models.benchmark_audit import BenchmarkAudit, BenchmarkAuditAnswer
 from careers_app.models.plans import ActionPlan, PlanItem
-from tests.benchmark_audit.conftest import answer_data
+from tests.benchmark_audit.answers import answer_data
 from tests.test_fuzz import assert_no_markup, payload
 
 CRITERIA = len(criteria_by_key())

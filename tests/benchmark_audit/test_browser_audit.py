@@ -5,7 +5,7 @@ import pytest
 
 from careers_app.domain.benchmarks import EncounterKind as K
 
-from ..conftest import browser_login
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.browser
 

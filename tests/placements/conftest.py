@@ -12,7 +12,7 @@ from careers_app.domain.placements import school_day_count
 from careers_app.models.base import utcnow
 from careers_app.models.placement import (Placement, PlacementFeedback, PlacementFeedbackLink,
                                           PlacementWeek)
-from tests.conftest import _persist
+from tests.helpers import persist as _persist
 
 _n = itertools.count(1)
 

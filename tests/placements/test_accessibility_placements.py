@@ -12,7 +12,7 @@ from careers_app.models.placement import Placement, PlacementWeek
 from careers_app.models.user import User
 from careers_app.placements import feedback
 
-from ..conftest import browser_login
+from tests.helpers import browser_login
 from ..test_accessibility import DEMO_PASSWORD, violations
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from careers_app.extensions import db
 from careers_app.models import Role, School
 
-from ..conftest import browser_login
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.browser
 

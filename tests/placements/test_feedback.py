@@ -21,7 +21,7 @@ from careers_app.models.placement import (FeedbackAttempt, Placement, PlacementF
 from careers_app import logfilter
 from careers_app.placements import feedback
 
-from ..conftest import Client
+from tests.helpers import Client
 
 ANSWERS = {"attendance": "every_day", "punctuality": "mostly", "task": "Stock the shelves",
            "task_outcome": "well", "skills": ["teamwork", "reliability"],

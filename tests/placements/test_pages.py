@@ -12,7 +12,7 @@ from careers_app.extensions import db
 from careers_app.models import Encounter, Organisation, Role
 from careers_app.models.placement import Placement, PlacementWeek
 
-from ..conftest import Client
+from tests.helpers import Client
 
 
 @pytest.fixture

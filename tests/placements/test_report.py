@@ -15,7 +15,7 @@ from careers_app.extensions import db
 from careers_app.models.base import utcnow
 from careers_app.placements import report
 
-from ..plans.feedcheck import assert_raw_text_rules, parse_strictly, vevents
+from tests.calendar.feedcheck import assert_raw_text_rules, parse_strictly, vevents
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_the_work_experience_calendar_has_no_pupil_names(app, client, lead, year
                                                          coming_week_dates):
     from careers_app.calendar.services import new_token
     from careers_app.models import CalendarToken
-    from tests.conftest import _persist
+    from tests.helpers import persist as _persist
 
     start, end = coming_week_dates
     acme, bank = make_organisation("Acme Ltd"), make_organisation("Harbour Bank")

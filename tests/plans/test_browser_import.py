@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from ..conftest import browser_login
-from ..test_accessibility import violations
+from tests.helpers import browser_login
+from tests.test_accessibility import violations
 from .test_seed_plans import _packaged
 from .wordfiles import plan_text_to_docx
 

@@ -7,7 +7,7 @@ import pytest
 
 from careers_app.domain.dates import today_london
 
-from ..conftest import browser_login
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.browser
 

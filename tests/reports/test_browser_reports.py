@@ -7,7 +7,7 @@ import pytest
 
 from careers_app.domain.benchmarks import EncounterKind
 
-from ..conftest import browser_login
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from careers_app.extensions import db
 from careers_app.models import Pupil
 
-from ..conftest import browser_login
-from .conftest import FIXTURES
+from tests.helpers import browser_login
+from tests.roster.mis_files import FIXTURES
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from careers_app.extensions import db
 from careers_app.models import Pupil
 from careers_app.models.roster import ImportMapping
 
-from .conftest import FIXTURES, MIS_FILES
+from tests.roster.mis_files import FIXTURES, MIS_FILES
 
 
 def _run(app, *args):

@@ -13,7 +13,7 @@ from careers_app.extensions import db
 from careers_app.models import Pupil, Role
 from careers_app.models.roster import ImportBatch, ImportMapping
 
-from .conftest import FIXTURE_PUPILS, MIS_FILES, fixture_bytes
+from tests.roster.mis_files import FIXTURE_PUPILS, MIS_FILES, fixture_bytes
 
 
 def _pupils(app) -> dict[str, Pupil]:

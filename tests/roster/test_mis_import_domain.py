@@ -9,7 +9,7 @@ from careers_app.domain import mis_import as mi
 from careers_app.domain.academic import cohort_for
 from careers_app.domain.destinations import summarise, year_after_label
 
-from .conftest import FIXTURE_PUPILS, fixture_bytes
+from tests.roster.mis_files import FIXTURE_PUPILS, fixture_bytes
 
 YEAR = 2025  # academic year 2025/26
 

@@ -16,7 +16,7 @@ from careers_app.domain.search_text import fold, pupil_search_text
 from careers_app.extensions import db
 from careers_app.models import Pupil
 
-from .conftest import FIXTURE_PUPILS, fixture_bytes
+from tests.roster.mis_files import FIXTURE_PUPILS, fixture_bytes
 
 
 @pytest.fixture

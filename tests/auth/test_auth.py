@@ -5,7 +5,7 @@ from careers_app.extensions import db
 from careers_app.models import Role, User
 from careers_app.security import hash_password, is_safe_next
 
-from .conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_login_page_renders_with_labels(client):

@@ -9,7 +9,7 @@ from careers_app.demo import seed_demo
 from careers_app.extensions import db
 from careers_app.models import Encounter, Participation, User
 
-from .conftest import browser_login
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "quick-log-browser-password"

@@ -16,7 +16,7 @@ from careers_app.extensions import db
 from careers_app.models import CalendarToken, Role, User
 from careers_app.models.plans import Milestone
 
-from .feedcheck import assert_raw_text_rules, parse_strictly, props, vevents
+from tests.calendar.feedcheck import assert_raw_text_rules, parse_strictly, props, vevents
 
 TRICKY = "Careers fair, Y10; parents\\carers\nSecond line – café ✓"
 UTC = timezone.utc

@@ -18,7 +18,7 @@ from careers_app.domain.rules import (BAND_LEGEND, PAL_RULES, RULES, RULES_BY_KE
 
 YEAR = 2025  # 2025/26
 TODAY = date(2026, 3, 15)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _ids = iter(range(1, 100_000))
 
 

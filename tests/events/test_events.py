@@ -11,7 +11,7 @@ from careers_app.extensions import db
 from careers_app.models import Encounter, Participation
 from careers_app.pupils.services import pupil_record
 
-from .feedcheck import assert_raw_text_rules, parse_strictly
+from tests.calendar.feedcheck import assert_raw_text_rules, parse_strictly
 
 
 @pytest.mark.parametrize("htmx", [False, True])

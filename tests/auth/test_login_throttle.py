@@ -16,7 +16,7 @@ from careers_app.auth import throttle
 from careers_app.extensions import db
 from careers_app.models import AuditLog, LoginAttempt, Role
 
-from .conftest import PASSWORD, Client
+from tests.helpers import PASSWORD, Client
 
 
 @pytest.fixture
