@@ -23,12 +23,13 @@ from .models import Pupil, Role, School
               help="Number of schools (a trust).")
 @with_appcontext
 def seed_demo_command(pupils: int, years: int, schools: int) -> None:
-    """Create the demo school with its accounts (idempotent). DEMO_PASSWORD sets the password."""
-    from .demo import DEFAULT_PASSWORD, seed_demo
+    """Create the demo school with its accounts (idempotent). DEMO_PASSWORD sets the password;
+    without it a second run leaves the accounts' passwords as they are."""
+    from .demo import seed_demo
 
-    password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
     started = time.perf_counter()
-    result = seed_demo(pupils=pupils, years=years, schools=schools, password=password)
+    result = seed_demo(pupils=pupils, years=years, schools=schools,
+                       password=os.environ.get("DEMO_PASSWORD") or None)
     elapsed = time.perf_counter() - started
     if result.created_schools:
         click.echo(f"Seeded {result.created_schools} school(s): {result.pupils:,} pupils, "
@@ -39,7 +40,10 @@ def seed_demo_command(pupils: int, years: int, schools: int) -> None:
     for note in dict.fromkeys(result.notes):
         click.echo(note)
     click.echo("Demo accounts: lead (careers leader), tutor (tutor of 10A), pupil (in 10A)")
-    click.echo(f"Password: {password}")
+    if result.created_schools or result.passwords_reset:
+        click.echo(f"Password: {result.password}")
+    else:
+        click.echo("Passwords unchanged (set DEMO_PASSWORD to reset them).")
 
 
 @click.command("create-user")

@@ -70,6 +70,7 @@ class SeedResult:
     participations: int
     password: str
     notes: list[str] = field(default_factory=list)  # what the demo content had to leave out
+    passwords_reset: bool = False
 
 
 def _school_slug(index: int) -> str:
@@ -81,22 +82,26 @@ def _account(base: str, index: int) -> str:
 
 
 def seed_demo(*, pupils: int = 200, years: int = 1, schools: int = 1,
-              password: str = DEFAULT_PASSWORD, today: date | None = None) -> SeedResult:
-    """Create the demo school(s) unless they exist; (re)set the demo accounts' password."""
+              password: str | None = None, today: date | None = None) -> SeedResult:
+    """Create the demo school(s) unless they exist. New accounts get `password` (else the
+    default); existing ones keep theirs unless a password is given. Every account's hash has
+    a salt of its own."""
     today = today or today_london()
-    password_hash = hash_password(password)
+    reset = password is not None
+    password = password if reset else DEFAULT_PASSWORD
     result = SeedResult(0, 0, 0, 0, password)
     for index in range(schools):
         with write_transaction():
             school = db.session.scalar(select(School).where(School.slug == _school_slug(index)))
             if school is None:
-                _seed_school(index, pupils, years, today, password_hash, result)
+                _seed_school(index, pupils, years, today, password, result)
                 result.created_schools += 1
-            else:
+            elif reset:
                 for user in db.session.scalars(select(User).where(
                         User.school_id == school.id,
                         User.username.in_([_account(n, index) for n in ("lead", "tutor", "pupil")]))):
-                    user.password_hash = password_hash
+                    user.password_hash = hash_password(password)
+                result.passwords_reset = True
     if result.created_schools:
         # Fresh statistics after bulk loading, so the planner picks the report plans at once
         # instead of waiting for autovacuum (PostgreSQL) or never having any (SQLite).
@@ -117,25 +122,28 @@ def _seed_organisations(school_id: int) -> list[Organisation]:
 
 
 def _seed_accounts(school_id: int, index: int, tutor_group: str, demo_pupil_id: int,
-                   password_hash: str) -> int:
+                   password: str) -> int:
     """The careers leader, the tutor of `tutor_group` and the demo pupil; the leader's id."""
     db.session.execute(insert(User), [
         dict(school_id=school_id, username=_account("lead", index), display_name="Ms R. Patel",
-             role=Role.ADMIN, password_hash=password_hash, active=True, session_version=1,
+             role=Role.ADMIN, password_hash=hash_password(password), active=True,
+             session_version=1,
              must_change_password=False),
         dict(school_id=school_id, username=_account("tutor", index), display_name="Mr D. Okafor",
-             role=Role.STAFF, password_hash=password_hash, active=True, session_version=1,
+             role=Role.STAFF, password_hash=hash_password(password), active=True,
+             session_version=1,
              must_change_password=False, tutor_group=tutor_group),
         dict(school_id=school_id, username=_account("pupil", index),
              display_name=" ".join(db.session.execute(
                  select(Pupil.legal_forename, Pupil.surname).where(Pupil.id == demo_pupil_id)).one()),
-             role=Role.PUPIL, password_hash=password_hash, active=True, session_version=1,
+             role=Role.PUPIL, password_hash=hash_password(password), active=True,
+             session_version=1,
              must_change_password=False, pupil_id=demo_pupil_id),
     ])
     return db.session.scalar(select(User.id).where(User.username == _account("lead", index)))
 
 
-def _seed_school(index: int, pupil_count: int, years: int, today: date, password_hash: str,
+def _seed_school(index: int, pupil_count: int, years: int, today: date, password: str,
                  result: SeedResult) -> None:
     rng = random.Random(2026 + index)
     name = "Demo Academy" if index == 0 else f"Demo School {index + 1}"
@@ -179,7 +187,7 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
     in_group = [p for p in on_roll if p.tutor_group == tutor_group
                 and year_group(p.cohort, this_year) == 10]
     demo_pupil_id = in_group[0].id if in_group else on_roll[0].id
-    lead_id = _seed_accounts(school.id, index, tutor_group, demo_pupil_id, password_hash)
+    lead_id = _seed_accounts(school.id, index, tutor_group, demo_pupil_id, password)
 
     _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
     result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))

@@ -5,7 +5,7 @@ from careers_app.domain.academic import academic_year_of
 from careers_app.domain.dates import today_london
 from careers_app.extensions import db
 from careers_app.models import Encounter, Organisation, Pupil, Role, School, User
-from careers_app.security import verify_password
+from careers_app.security import hash_password, verify_password
 
 
 def count(model):
@@ -94,3 +94,21 @@ def test_create_pupil_user_needs_a_known_upn(app):
     assert result.exit_code != 0 and "No pupil with UPN" in result.output
     with app.app_context():
         assert count(User) == 0
+
+
+def test_a_second_seed_keeps_passwords_and_each_account_has_its_own_salt(app, monkeypatch):
+    """Without DEMO_PASSWORD a re-run resets nothing; the three hashes differ (own salts)."""
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo", "--pupils", "40"])
+    with app.app_context():
+        lead = db.session.scalar(select(User).filter_by(username="lead"))
+        lead.password_hash = hash_password("the leader changed it")
+        db.session.commit()
+        hashes = set(db.session.scalars(select(User.password_hash)))
+    assert len(hashes) == 3
+    second = runner.invoke(args=["seed-demo", "--pupils", "40"])
+    assert "Passwords unchanged" in second.output
+    with app.app_context():
+        lead = db.session.scalar(select(User).filter_by(username="lead"))
+        assert verify_password(lead.password_hash, "the leader changed it")
