@@ -414,7 +414,7 @@ def _target_url(rule, ids: dict, spoilt_path: str | None, index: int) -> str:
     values = {**ids, "rule_key": "bm5_year", "year_group": 10}
     if rule.rule.startswith("/plans/events/"):
         values["encounter_id"] = ids["event_id"]
-    if rule.endpoint == "roster.destination_edit":
+    if rule.endpoint == "pupils.destination_edit":
         values["pupil_id"] = ids["leaver_id"]
 
     def value(match):
@@ -481,7 +481,7 @@ def test_the_fuzzer_covers_every_field_and_every_route(app):
             "username", "organisation", "q", "reflection", "csv_text"} <= set(
                 discovered_field_names())
     routes = {rule.endpoint for rule in _routes(app)}
-    assert routes >= {"auth.login", "encounters.new", "roster.logins", "plans.import_plan",
+    assert routes >= {"auth.login", "encounters.new", "pupils.logins", "plans.import_plan",
                       "privacy.export", "main.reflection"}
     assert routes.isdisjoint({"static", "auth.logout", "calendar.feed"})
 
