@@ -233,6 +233,16 @@ def _seed_encounters(rng, school_id, lead_id, pupils, organisations, years, toda
                 attendees = [m for m in members if rng.random() > 0.07]
                 plan.append((kind, title.format(org=org.name if org else ""), org, rng.choice(days),
                              group_name, attendees))
+            # Targeted sessions for some of the group (a club, an option group, a visit with
+            # limited places): what makes a real school's figures partial, not all or nothing.
+            for _ in range(per_group + 1):
+                kind, title, org_kind, _w = rng.choices(PROGRAMME, weights=weights)[0]
+                org = rng.choice(by_kind[org_kind]) if org_kind else None
+                share = rng.uniform(0.15, 0.6)
+                attendees = [m for m in members if rng.random() < share]
+                if attendees:
+                    plan.append((kind, title.format(org=org.name if org else ""), org,
+                                 rng.choice(days), group_name, attendees))
         encounter_rows = [dict(school_id=school_id, title=title, kind=kind, date=day,
                                academic_year=academic_year, organisation_id=org.id if org else None,
                                meaningful=rng.random() > 0.05, notes="", created_by_id=lead_id,
