@@ -15,6 +15,9 @@ class Role(StrEnum):
     ADMIN = "admin"  # careers leader
     STAFF = "staff"  # tutors and teachers
     PUPIL = "pupil"
+    # Leads a trust or partnership: figures across its schools, no pupil-level access
+    # (User.school_id is their home school; the role grants nothing there). Issue 15.
+    GROUP_LEAD = "group_lead"
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF})
@@ -71,6 +74,11 @@ class User(SchoolOwned, db.Model):
     @property
     def is_pupil(self) -> bool:
         return self.role == Role.PUPIL
+
+    @property
+    def is_group_lead(self) -> bool:
+        """The group-lead role. Staff may lead groups too: see models.group.GroupLead."""
+        return self.role == Role.GROUP_LEAD
 
     @property
     def can_view_sensitive(self) -> bool:
