@@ -73,6 +73,22 @@ class SeedResult:
     passwords_reset: bool = False
 
 
+# Tutor-group letters (no I or O, which read as 1 and 0). A year group of more than 23 forms
+# (a very large school, or `seed-demo --pupils 10000`) numbers them: 7A, ..., 7Z, 7A2, ...
+FORM_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def form_name(n: int) -> str:
+    """The n-th form of a year group: "A", ..., "Z", "A2", ..."""
+    letter, round_ = FORM_LETTERS[n % len(FORM_LETTERS)], n // len(FORM_LETTERS)
+    return letter if round_ == 0 else f"{letter}{round_ + 1}"
+
+
+def _form_of(tutor_group: str) -> str:
+    """"10A" -> "A", "13B2" -> "B2": the form without its year group."""
+    return tutor_group.lstrip("0123456789")
+
+
 def _school_slug(index: int) -> str:
     return "demo" if index == 0 else f"demo-{index + 1}"
 
@@ -162,7 +178,7 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
         groups = max(1, -(-count // 30))
         left_on = date(cohort + 7, 7, 22) if yg_now > 13 else None  # left after Year 13
         for n in range(count):
-            tutor_letter = "ABCDEFGHJK"[n % groups]
+            tutor_letter = form_name(n % groups)
             rows.append(dict(
                 school_id=school.id,
                 upn=make_upn(886, 4000 + index, 10 + len(rows) // 1000, len(rows) % 1000),
@@ -223,7 +239,7 @@ def _seed_encounters(rng, school_id, lead_id, pupils, organisations, years, toda
             yg = year_group(cohort, academic_year)
             if not 7 <= yg <= 13 or (left_on and left_on < start):
                 continue
-            groups.setdefault(f"{yg}{tutor_group[-1]}", []).append(pupil_id)
+            groups.setdefault(f"{yg}{_form_of(tutor_group)}", []).append(pupil_id)
         per_group = max(2, len(days) // 8)
         plan = []
         for group_name, members in sorted(groups.items()):

@@ -135,3 +135,19 @@ def test_missing_seed_plans_are_skipped_with_a_message(app, app_ctx, monkeypatch
     assert len(result.notes) == 3 and all("Skipped the demo plan" in n for n in result.notes)
     assert db.session.scalar(select(func.count(ActionPlan.id))) == 0
     assert db.session.scalar(select(func.count(BenchmarkAudit.id))) == 1  # the rest is there
+
+
+@pytest.mark.parametrize("n, name", [(0, "A"), (7, "H"), (8, "J"), (23, "Z"), (24, "A2"),
+                                     (25, "B2"), (48, "A3")])
+def test_forms_beyond_the_alphabet_are_numbered(n, name):
+    from careers_app.demo import form_name
+    assert form_name(n) == name
+
+
+def test_a_school_with_more_forms_than_letters_seeds(app, app_ctx):
+    # 2,500 pupils is 357 a year group: 12 forms each (it once failed above about 2,100).
+    result = seed_demo(pupils=2500, password=PASSWORD)
+    groups = set(db.session.scalars(select(Pupil.tutor_group).distinct()))
+    assert result.pupils >= 2500
+    assert {"10A", "10M"} <= groups
+    assert db.session.scalar(select(func.count()).select_from(Participation)) > 0
