@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from .database import write_transaction
 from .demo_content import seed_demo_content
@@ -19,6 +19,7 @@ from .domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind
 from .domain.dates import today_london
 from .domain.upn import make_upn
 from .extensions import db
+from .reports.figure_cache import untracked_bulk_load
 from .models import (Encounter, EncounterBenchmark, Organisation, Participation, Pupil, Role,
                      School, User)
 from .security import hash_password
@@ -166,6 +167,13 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
     school = School(name=name, slug=_school_slug(index))
     db.session.add(school)
     db.session.flush()
+    # A school made in this transaction has no cached figures: skip the per-row change log.
+    with untracked_bulk_load(school.id):
+        _fill_school(rng, school, index, pupil_count, years, today, password, result)
+
+
+def _fill_school(rng, school: School, index: int, pupil_count: int, years: int, today: date,
+                 password: str, result: SeedResult) -> None:
     this_year = academic_year_of(today)
 
     # Pupils: the current Y7-13, plus the cohorts that have left during the years of history.
@@ -208,6 +216,28 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
     _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
     result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
     seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Bulk INSERT with ids chosen here, in the order of `rows`.
+
+    RETURNING in parameter order makes SQLite send one row per statement (it promises no
+    order), a minute for a large school. The seed holds the table's lock (PostgreSQL) or the
+    database's (SQLite, BEGIN IMMEDIATE) for its transaction, so nobody takes these ids
+    meanwhile; PostgreSQL's sequence is then moved past them."""
+    table = model.__table__
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        db.session.execute(text(f'LOCK TABLE "{table.name}" IN EXCLUSIVE MODE'))
+    first = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    if rows:
+        db.session.execute(table.insert(), [dict(row, id=i) for row, i in zip(rows, ids)])
+    if postgres and rows:
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), :last)"),
+            {"last": ids[-1]})
+    return ids
 
 
 def _school_days(start: date, end: date) -> list[date]:
@@ -264,8 +294,7 @@ def _seed_encounters(rng, school_id, lead_id, pupils, organisations, years, toda
                                meaningful=rng.random() > 0.05, notes="", created_by_id=lead_id,
                                submission_key=None)
                           for kind, title, org, day, _g, _a in plan]
-        ids = db.session.scalars(insert(Encounter).returning(Encounter.id, sort_by_parameter_order=True),
-                                 encounter_rows).all()
+        ids = _insert_returning_ids(Encounter, encounter_rows)
         db.session.execute(insert(EncounterBenchmark), [
             dict(encounter_id=eid, benchmark=bm)
             for eid, (kind, *_rest) in zip(ids, plan) for bm in ENCOUNTER_KINDS[kind].benchmarks])
@@ -273,6 +302,8 @@ def _seed_encounters(rng, school_id, lead_id, pupils, organisations, years, toda
                                    reflection="")
                               for eid, (*_x, attendees) in zip(ids, plan) for pid in attendees]
         if participation_rows:
-            db.session.execute(insert(Participation), participation_rows)
+            # Core, not the ORM's bulk path: a quarter of a million rows a school, and the
+            # ORM's per-row bookkeeping would double the time.
+            db.session.execute(Participation.__table__.insert(), participation_rows)
         result.encounters += len(ids)
         result.participations += len(participation_rows)

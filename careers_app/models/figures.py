@@ -5,7 +5,7 @@ as the write that changed a figure; the app only reads them. See reports/figure_
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -21,6 +21,8 @@ class FigureVersion(db.Model):
     pruned_to: Mapped[int] = mapped_column(BigInteger)
     # Drawn at random when the row is made: a cache from another life of this id never matches.
     epoch: Mapped[int] = mapped_column(BigInteger)
+    # Set only inside the transaction that bulk-loads a new school (reports.figure_cache).
+    paused: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class FigureChange(db.Model):

@@ -33,10 +33,12 @@ def criteria_of(placement: Placement) -> rules.Criteria:
 
 def _workplace_visits(pupil_id: int, school_id: int) -> list[rules.WorkplaceVisit]:
     """The pupil's one-off Benchmark 6 encounters (not the placements' own records)."""
+    # Driven from the pupil's participations (an index lookup), never from the school's
+    # encounters: the planner may not have statistics yet (the demo seed, a new school).
+    own = select(Participation.encounter_id).where(Participation.pupil_id == pupil_id)
     rows = db.session.execute(
         select(Encounter.id, Encounter.date, Encounter.meaningful)
-        .join(Participation, Participation.encounter_id == Encounter.id)
-        .where(Participation.pupil_id == pupil_id, Encounter.school_id == school_id,
+        .where(Encounter.id.in_(own), Encounter.school_id == school_id,
                Encounter.deleted_at.is_(None), Encounter.planned.is_(False),
                exists(select(EncounterBenchmark.encounter_id).where(
                    EncounterBenchmark.encounter_id == Encounter.id,

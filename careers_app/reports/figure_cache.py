@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, null, select, update
 
 from ..extensions import db
 from ..models.figures import FigureChange, FigureVersion
@@ -124,3 +125,18 @@ class FigureCache:
 
 
 figure_cache = FigureCache()
+
+
+@contextmanager
+def untracked_bulk_load(school_id: int) -> Iterator[None]:
+    """Inside a write transaction: bulk-load a school without the per-row change log, then
+    raise its version once for "every pupil", so any cache of it starts again."""
+    db.session.execute(update(FigureVersion).where(FigureVersion.school_id == school_id)
+                       .values(paused=True))
+    yield
+    db.session.execute(update(FigureVersion).where(FigureVersion.school_id == school_id)
+                       .values(paused=False, version=FigureVersion.version + 1))
+    db.session.execute(insert(FigureChange).from_select(
+        ["school_id", "version", "pupil_id"],
+        select(FigureVersion.school_id, FigureVersion.version, null())
+        .where(FigureVersion.school_id == school_id)))

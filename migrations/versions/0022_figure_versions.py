@@ -17,7 +17,10 @@ cache brings only those pupils up to date; pupil_id NULL means "every pupil" (a 
 organisation's kind changed). The log is pruned as it grows: figure_version.pruned_to says
 how far, and a cache older than that recomputes everything. `epoch` is a random number
 drawn when the school's row is made: a school deleted and made again under the same id, or a
-database restored from a backup, never matches a cache made before.
+database restored from a backup, never matches a cache made before. `paused` lets a bulk load
+of a school made in the same transaction (the demo seed) skip the per-row bookkeeping; it
+ends by raising the version once with "every pupil" (careers_app/reports/figure_cache.py,
+`untracked_bulk_load`).
 
 SQLite gets row-level triggers. PostgreSQL gets statement-level triggers with transition
 tables for INSERT and DELETE, so a 300-pupil quick log raises the version once, and row-level
@@ -85,34 +88,39 @@ def _name(table: str, event: str) -> str:
 
 # SQLite ---------------------------------------------------------------------------------------
 
-def _sqlite_source(table: str, row: str) -> str:
-    columns = {
-        "participation": ("school_id", "pupil_id", "encounter_id"),
-        "pupil": ("school_id", "id"),
-        "pupil_year": ("school_id", "pupil_id"),
-        "encounter": ("school_id", "id"),
-        "encounter_benchmark": ("encounter_id",),
-        "organisation": ("school_id",),
-        "school": ("id",),
-    }[table]
-    return "(SELECT " + ", ".join(f"{row}.{c} AS {c}" for c in columns) + ")"
+# SQLite has no statement-level triggers, so each row's bookkeeping is kept to two indexed
+# statements written out per table (a generic subquery form cost ten times as much a row).
+# table -> (the school of row R, the pupils it touched as "FROM ... WHERE" over R, or a value).
+SQLITE_ROWS = {
+    "participation": ("R.school_id", "R.pupil_id"),
+    "pupil": ("R.school_id", "R.id"),
+    "pupil_year": ("R.school_id", "R.pupil_id"),
+    "encounter": ("R.school_id", "JOIN participation p ON p.encounter_id = R.id"),
+    "encounter_benchmark": ("(SELECT school_id FROM encounter WHERE id = R.encounter_id)",
+                            "JOIN participation p ON p.encounter_id = R.encounter_id"),
+    "organisation": ("R.school_id", "NULL"),
+    "school": ("R.id", "NULL"),
+}
 
 
-def _sqlite_trigger(table: str, event: str, columns, changed: str) -> list[str]:
+def _sqlite_steps(table: str, row: str) -> list[str]:
+    school, pupils = (part.replace("R.", f"{row}.") for part in SQLITE_ROWS[table])
+    if pupils.startswith("JOIN"):
+        change = (f"SELECT f.school_id, f.version, p.pupil_id FROM figure_version f {pupils} "
+                  f"WHERE f.school_id = {school} AND NOT f.paused;")
+    else:
+        change = (f"SELECT f.school_id, f.version, {pupils} FROM figure_version f "
+                  f"WHERE f.school_id = {school} AND NOT f.paused;")
+    return [f"UPDATE figure_version SET version = version + 1 "
+            f"WHERE school_id = {school} AND NOT paused;",
+            "INSERT INTO figure_change (school_id, version, pupil_id) " + change]
+
+
+def _sqlite_trigger(table: str, event: str, columns, _changed: str) -> list[str]:
     rows = ("OLD",) if event == "DELETE" else ("NEW", "OLD") if table == "participation" \
         and event == "UPDATE" else ("NEW",)
     of = f" OF {', '.join(columns)}" if event == "UPDATE" and columns else ""
-    steps = []
-    for row in rows:
-        src = _sqlite_source(table, row)
-        steps.append(
-            "UPDATE figure_version SET version = version + 1 WHERE school_id IN "
-            f"({_school_select(table).format(src=src)});")
-        steps.append(
-            "INSERT INTO figure_change (school_id, version, pupil_id) "
-            "SELECT c.school_id, f.version, c.pupil_id "
-            f"FROM ({changed.format(src=src)}) c "
-            "JOIN figure_version f ON f.school_id = c.school_id;")
+    steps = [step for row in rows for step in _sqlite_steps(table, row)]
     return [f"CREATE TRIGGER {_name(table, event)} AFTER {event}{of} ON {table} "
             "BEGIN " + " ".join(steps) + " END"]
 
@@ -145,7 +153,8 @@ def _postgres_function(name: str, changed: str, schools: str) -> str:
             WITH c AS ({changed}),
                  s AS (SELECT DISTINCT school_id FROM ({schools}) x),
                  v AS (UPDATE figure_version f SET version = f.version + 1 FROM s
-                       WHERE f.school_id = s.school_id RETURNING f.school_id, f.version)
+                       WHERE f.school_id = s.school_id AND NOT f.paused
+                       RETURNING f.school_id, f.version)
             INSERT INTO figure_change (school_id, version, pupil_id)
             SELECT c.school_id, v.version, c.pupil_id FROM c JOIN v USING (school_id);
             RETURN NULL;
@@ -216,6 +225,7 @@ def upgrade():
         sa.Column('version', sa.BigInteger(), nullable=False),
         sa.Column('pruned_to', sa.BigInteger(), nullable=False),
         sa.Column('epoch', sa.BigInteger(), nullable=False),
+        sa.Column('paused', sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.ForeignKeyConstraint(['school_id'], ['school.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('school_id'),
     )
