@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..domain.dates import today_london
@@ -56,6 +57,7 @@ def _day(_ctx, _param, value: str | None) -> date | None:
               help="First import only: pupils without an admission date were on roll from "
                    "(default: the start of the academic year).")
 @click.option("--dry-run", is_flag=True, help="Show the summary and errors; write nothing.")
+@with_appcontext
 def import_pupils_command(csv_file: Path, school_slug: str, mark_leavers: bool,
                           leaving_date: date | None, confirm_large: bool,
                           on_roll_from: date | None, dry_run: bool) -> None:

@@ -75,9 +75,10 @@ def _refusal(preview: Preview, choices: ImportChoices) -> ImportRefused | None:
     if problem := mis_plan.leaving_date_problem(choices.leaving_date, today):
         return ImportRefused(preview, problem, "leaving_date")
     if plan.needs_large_confirmation and not choices.confirm_large:
+        count = len(plan.missing)
         return ImportRefused(
-            preview, f"{len(plan.missing):,} pupils ({preview.leaver_percent}% of the roll) "
-                     "would become leavers. If the file really is the whole roll, tick the "
+            preview, f"{count:,} pupil{'' if count == 1 else 's'} ({preview.leaver_percent}% "
+                     f"of the roll) would become leavers. If the file really is the whole roll, tick the "
                      "box to confirm; otherwise export every pupil from the MIS. Nothing was "
                      "written.", "confirm_large")
     return None
