@@ -69,9 +69,10 @@ def undo_problem(batch: ImportBatch, now: datetime | None = None) -> str | None:
 def _pupils_with_records(pupil_ids: list[int]) -> int:
     if not pupil_ids:
         return 0
-    used = union_all(*(select(column).where(column.in_(pupil_ids)) for column in (
-        Participation.pupil_id, User.pupil_id, Placement.pupil_id, Destination.pupil_id)))
-    return db.session.scalar(select(func.count(func.distinct(used.c[0]))).select_from(used))
+    used = union_all(*(select(column.label("pupil_id")).where(column.in_(pupil_ids))
+                       for column in (Participation.pupil_id, User.pupil_id, Placement.pupil_id,
+                                      Destination.pupil_id))).subquery()
+    return db.session.scalar(select(func.count(func.distinct(used.c.pupil_id))))
 
 
 @dataclass

@@ -18,6 +18,7 @@ from ..database import write_transaction
 from ..domain import mis_import, mis_plan
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
+from ..domain.search_text import pupil_search_text
 from ..extensions import db
 from ..models import Pupil
 from ..models.base import utcnow
@@ -27,6 +28,7 @@ from ..pupils.services import refresh_search_text
 from . import services
 from .services import Preview, build_preview, held_pupils
 
+CHUNK = 1_000  # rows per INSERT: 16 columns, within SQLite's 32,766 bound parameters
 NAME_FIELDS = frozenset({"legal_forename", "preferred_forename", "surname"})
 DATE_FIELDS = frozenset({"joined_on", "left_on"})
 
@@ -105,17 +107,28 @@ def _year_rows(plan: mis_plan.ImportPlan, new_ids: list[int],
     return [{"pupil_id": row["pupil_id"], **{n: row[n] for n in YEAR_FIELDS}} for row in rows]
 
 
+def _insert_pupils(school_id: int, rows: list[dict[str, Any]]) -> list[int]:
+    """One multi-row INSERT per 1,000 pupils (SQLite cannot batch an INSERT ... RETURNING
+    in order), then their ids by UPN: ids in the order of `rows`."""
+    rows = [{**values, "school_id": school_id, "search_text": pupil_search_text(
+        values["legal_forename"], values["preferred_forename"], values["surname"],
+        values["upn"])} for values in rows]
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start:start + CHUNK]
+        db.session.execute(insert(Pupil).values(chunk))
+        ids.update(db.session.execute(select(Pupil.upn, Pupil.id).where(
+            Pupil.school_id == school_id, Pupil.upn.in_([r["upn"] for r in chunk]))).all())
+    return [ids[row["upn"]] for row in rows]
+
+
 def _write_plan(school_id: int, plan: mis_plan.ImportPlan, choices: ImportChoices,
                 today: date, held: list[dict[str, Any]]) -> tuple[ImportResult, dict]:
     """Apply a plan inside the caller's transaction; returns the result and the undo snapshot."""
     year = academic_year_of(today)
     defaults = dict(preferred_forename=None, tutor_group=None, send_status="N",
                     disadvantaged=False, looked_after=False, considering_he=False, left_on=None)
-    new_ids: list[int] = []
-    if plan.new:
-        new_ids = list(db.session.scalars(
-            insert(Pupil).returning(Pupil.id, sort_by_parameter_order=True),
-            [{**defaults, **change.values, "school_id": school_id} for change in plan.new]))
+    new_ids = _insert_pupils(school_id, [{**defaults, **c.values} for c in plan.new])
     if plan.updated:
         db.session.execute(update(Pupil), [
             {**{name: change.values[name] for name in change.changed}, "id": change.pupil_id}
