@@ -24,9 +24,10 @@ FALSE_VALUES = frozenset({"n", "no", "false", "f", "0", ""})
 SEND_VALUES = {
     "n": "N", "k": "K", "e": "E", "": "N", "none": "N", "no sen": "N", "no send": "N",
     "no special educational need": "N", "no special educational needs": "N",
-    "n no special educational need": "N", "not sen": "N",
-    "sen support": "K", "k sen support": "K", "school action": "K", "school action plus": "K",
-    "ehcp": "E", "ehc plan": "E", "e ehc plan": "E", "education health and care plan": "E",
+    "n no special educational need": "N", "no special educational need n": "N",
+    "not sen": "N",
+    "sen support": "K", "k sen support": "K", "sen support k": "K", "school action": "K", "school action plus": "K",
+    "ehcp": "E", "ehc plan": "E", "e ehc plan": "E", "ehc plan e": "E", "ehcp e": "E", "education health and care plan": "E",
     "e education health and care plan": "E", "statement": "E", "statemented": "E",
     "s": "E", "statement of sen": "E",
 }
