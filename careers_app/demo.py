@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, text
 from .database import write_transaction
 from .demo_content import seed_demo_content
 from .demo_placements import seed_placements
+from .demo_roster import seed_roster_history
 from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
 from .domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind
 from .domain.dates import today_london
@@ -216,6 +217,7 @@ def _fill_school(rng, school: School, index: int, pupil_count: int, years: int, 
     _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
     result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
     seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
+    seed_roster_history(rng, school.id, lead_id, today, years)  # roster over time (issue 12)
 
 
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:

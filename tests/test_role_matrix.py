@@ -55,6 +55,9 @@ GET_TABLE = {
     "roster.import_preview": ADMIN_ONLY,
     "roster.import_mapping": ADMIN_ONLY,
     "roster.import_done": (L, 404, 403, 403, H),  # not imported yet: back to the preview
+    "roster.import_values": (L, 404, 403, 403, H),  # no values to match: the next step
+    "roster.import_history": ADMIN_ONLY,
+    "roster.import_undo": (L, 404, 403, 403, H),  # not imported: back to the preview
     "pupils.logins": ADMIN_ONLY,
     "reports.benchmarks": STAFF_READ,
     "reports.benchmarks_csv": STAFF_READ,

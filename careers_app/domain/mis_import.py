@@ -2,7 +2,7 @@
 
 Pure functions, no Flask and no database: bytes in, a table of cells out; a table and a
 column mapping in, checked pupil rows and line-numbered errors out; those rows and the
-pupils already held in, a plan of what an import would change out. The web preview, the
+pupils already held go to `mis_plan`, which says what an import would change. The web preview, the
 commit and the CLI all use the same functions, so they always agree.
 """
 from __future__ import annotations
@@ -11,14 +11,12 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from .academic import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, cohort_for
 from .csv_files import decode, heading_and_rows, sniff_delimiter
-from .dates import format_date
-from .pupil_flags import send_label
 from .errors import InputError
+from .mis_values import normalise_value, parse_flag, parse_mis_date, parse_send
 from .parsing import clean_text
 from .upn import upn_problem
 
@@ -37,6 +35,8 @@ FIELD_LABELS: dict[str, str] = {
     "send_status": "SEN status (N, K, E)",
     "disadvantaged": "Pupil Premium / disadvantaged",
     "looked_after": "Looked after (in care)",
+    "admission_date": "Admission date",
+    "leaving_date": "Leaving date (last day on roll)",
 }
 # A forename is required too, but either the legal or the preferred one will do.
 REQUIRED_FIELDS = ("upn", "surname", "year")
@@ -53,21 +53,24 @@ for _field, _names in {
     "year": ["year", "year group", "nc year", "national curriculum year", "curriculum year",
              "yr", "year grp"],
     "tutor_group": ["reg group", "registration group", "tutor group", "form", "form group",
-                    "reg", "tutor", "registration"],
+                    "reg", "tutor", "registration", "registration form", "reg form",
+                    "tutor group name", "form tutor group"],
     "send_status": ["sen status", "sen", "send", "send status", "sen provision",
-                    "sen need"],
+                    "sen need", "sen stage", "send provision", "special educational needs"],
     "disadvantaged": ["pupil premium", "pp", "disadvantaged", "pupil premium indicator",
                       "pp eligible", "pupil premium eligible"],
     "looked_after": ["in care", "looked after", "cla", "lac", "child looked after",
                      "looked after child", "cic", "child in care"],
+    # SIMS "Admission Date" / "Date of Admission"; Arbor "Start Date" / "Enrolment Date";
+    # Bromcom "Admission Date". The leaving date is the last day on roll.
+    "admission_date": ["admission date", "date of admission", "start date", "enrolment date",
+                       "enrollment date", "entry date", "date of entry", "admission"],
+    "leaving_date": ["leaving date", "date of leaving", "end date", "leave date",
+                     "date left", "enrolment end date"],
 }.items():
     for _name in _names:
         HEADER_ALIASES[_name] = _field
 
-TRUE_VALUES = frozenset({"y", "yes", "true", "t", "1"})
-FALSE_VALUES = frozenset({"n", "no", "false", "f", "0", ""})
-SEND_VALUES = {"n": "N", "k": "K", "e": "E", "": "N", "none": "N", "no sen": "N",
-               "sen support": "K", "ehcp": "E", "ehc plan": "E"}
 YEAR_RE = re.compile(r"^(?:nc\s*)?(?:y|yr|year)?\s*([0-9]{1,2})$", re.IGNORECASE | re.ASCII)
 
 
@@ -180,24 +183,6 @@ def parse_year(text: str) -> tuple[int | None, str | None]:
     return year, None
 
 
-def parse_flag(text: str, label: str) -> tuple[bool | None, str | None]:
-    """Y/N, Yes/No, True/False, T/F, 1/0 (any case); blank means No."""
-    value = text.strip().lower()
-    if value in TRUE_VALUES:
-        return True, None
-    if value in FALSE_VALUES:
-        return False, None
-    return None, f"“{text}” is not a {label} value (use Y or N)."
-
-
-def parse_send(text: str) -> tuple[str | None, str | None]:
-    """N (none), K (SEN support) or E (EHC plan); blank means N."""
-    value = SEND_VALUES.get(" ".join(text.strip().lower().split()))
-    if value is None:
-        return None, f"“{text}” is not an SEN status (use N, K or E)."
-    return value, None
-
-
 def _name(text: str) -> str:
     return " ".join(text.split())
 
@@ -216,6 +201,14 @@ class CheckedRows:
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
+    # Values the app does not know, to be matched on the value screen before anything is
+    # written: field -> normalised value -> the value as the file spells it (first seen).
+    unknown_values: dict[str, dict[str, str]] = field(default_factory=dict)
+    pending_rows: int = 0  # rows held back only because of an unknown value
+
+    def note_unknown(self, field_name: str, text: str) -> None:
+        self.unknown_values.setdefault(field_name, {}).setdefault(normalise_value(text),
+                                                                  text.strip())
 
 
 def _check_identity(cell, values: dict[str, Any], problems: list[str], mapping) -> None:
@@ -235,12 +228,43 @@ def _check_identity(cell, values: dict[str, Any], problems: list[str], mapping) 
             "legal_forename"] else None
 
 
-def check_rows(table: Table, mapping: dict[str, int], academic_year: int) -> CheckedRows:
+def _check_flags(cell, values: dict[str, Any], mapping, value_maps, unknown: list) -> None:
+    if "send_status" in mapping:
+        text = cell("send_status")
+        values["send_status"] = parse_send(text, value_maps.get("send_status"))
+        if values["send_status"] is None:
+            unknown.append(("send_status", text))
+    for flag in ("disadvantaged", "looked_after"):
+        if flag in mapping:
+            text = cell(flag)
+            values[flag] = parse_flag(text, value_maps.get(flag))
+            if values[flag] is None:
+                unknown.append((flag, text))
+
+
+def _check_dates(cell, values: dict[str, Any], problems: list[str], mapping) -> None:
+    for source, target, label in (("admission_date", "joined_on", "admission date"),
+                                  ("leaving_date", "left_on", "leaving date")):
+        if source in mapping:
+            day, problem = parse_mis_date(cell(source))
+            if problem:
+                problems.append(f"{label.capitalize()}: {problem}")
+            values[target] = day
+    joined, left = values.get("joined_on"), values.get("left_on")
+    if joined and left and left < joined:
+        problems.append("The leaving date is before the admission date.")
+
+
+def check_rows(table: Table, mapping: dict[str, int], academic_year: int,
+               value_maps: dict[str, dict[str, str]] | None = None) -> CheckedRows:
     """Validate every row. A row with any problem is reported (each problem once) and left out.
 
-    The year group becomes a cohort for `academic_year`, so nothing stored goes stale.
+    The year group becomes a cohort for `academic_year`, so nothing stored goes stale. A SEN
+    or flag value neither built in nor in `value_maps` (field -> normalised value -> code,
+    as the school chose) is collected in `unknown_values`, not reported as an error.
     """
     result = CheckedRows()
+    value_maps = value_maps or {}
     upn_lines: dict[str, int] = {}
 
     def cell(cells: list[str], field_name: str) -> str:
@@ -270,107 +294,17 @@ def check_rows(table: Table, mapping: dict[str, int], academic_year: int) -> Che
             if len(group) > MAX_TUTOR_GROUP:
                 problems.append(f"The tutor group is longer than {MAX_TUTOR_GROUP} characters.")
             values["tutor_group"] = group or None
-        if "send_status" in mapping:
-            send, problem = parse_send(cell(cells, "send_status"))
-            if problem:
-                problems.append(problem)
-            values["send_status"] = send
-        for flag, label in (("disadvantaged", "Pupil Premium"), ("looked_after", "looked-after")):
-            if flag in mapping:
-                value, problem = parse_flag(cell(cells, flag), label)
-                if problem:
-                    problems.append(problem)
-                values[flag] = value
+        unknown: list[tuple[str, str]] = []
+        _check_flags(lambda name: cell(cells, name), values, mapping, value_maps, unknown)
+        _check_dates(lambda name: cell(cells, name), values, problems, mapping)
 
+        for field_name, text in unknown:
+            result.note_unknown(field_name, text)
         if problems:
             result.errors.extend(RowError(line, message, upn) for message in problems)
+        elif unknown:
+            result.pending_rows += 1
         else:
             result.rows[upn] = values
             result.lines[upn] = line
     return result
-
-
-# Planning: what an import would change --------------------------------------------------
-
-@dataclass
-class PupilChange:
-    upn: str
-    pupil_id: int | None
-    values: dict[str, Any]
-    changed: tuple[str, ...] = ()  # field names that differ (empty for a new pupil)
-    before: dict[str, Any] = field(default_factory=dict)  # the held values of `changed`
-
-
-@dataclass
-class ImportPlan:
-    new: list[PupilChange] = field(default_factory=list)
-    updated: list[PupilChange] = field(default_factory=list)
-    unchanged: int = 0
-    missing: list[dict[str, Any]] = field(default_factory=list)  # probable leavers
-
-
-# Columns compared with the stored pupil; "left_on" is cleared when a leaver reappears.
-COMPARED = ("legal_forename", "preferred_forename", "surname", "cohort", "tutor_group",
-            "send_status", "disadvantaged", "looked_after")
-
-
-def plan_import(rows: dict[str, dict[str, Any]], existing: list[dict[str, Any]],
-                today: date) -> ImportPlan:
-    """Compare checked rows with the pupils held (dicts with id, upn, left_on and COMPARED).
-
-    New: a UPN not held. Updated: any present field differs, or a leaver is back on roll.
-    Missing: held, not left (or leaving later), and not in the file.
-    """
-    plan = ImportPlan()
-    held = {pupil["upn"]: pupil for pupil in existing}
-    for upn, values in rows.items():
-        pupil = held.get(upn)
-        if pupil is None:
-            plan.new.append(PupilChange(upn, None, values))
-            continue
-        changed = tuple(name for name in COMPARED if name in values and values[name] != pupil[name])
-        if pupil["left_on"] is not None and pupil["left_on"] <= today:
-            changed += ("left_on",)
-        if changed:
-            before = {name: pupil[name] for name in changed}
-            plan.updated.append(PupilChange(upn, pupil["id"], values, changed, before))
-        else:
-            plan.unchanged += 1
-    for pupil in existing:
-        if pupil["upn"] not in rows and (pupil["left_on"] is None or pupil["left_on"] > today):
-            plan.missing.append(pupil)
-    plan.missing.sort(key=lambda p: (p["surname"].lower(), p["legal_forename"].lower()))
-    return plan
-
-
-CHANGE_LABELS = {"legal_forename": "legal forename", "preferred_forename": "preferred forename",
-                 "surname": "surname", "cohort": "year group", "tutor_group": "tutor group",
-                 "send_status": "SEND", "disadvantaged": "disadvantaged",
-                 "looked_after": "looked after", "left_on": "on roll"}
-
-
-def _shown(name: str, value: Any, academic_year: int) -> str:
-    if name == "cohort" and isinstance(value, int):
-        return f"Year {7 + academic_year - value}"
-    if name == "send_status":
-        return send_label(value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if value is None or value == "":
-        return "(blank)"
-    return str(value)
-
-
-def describe_change(change: PupilChange, academic_year: int) -> list[tuple[str, str, str]]:
-    """(what, old, new) for each field an update changes, in words for the preview."""
-    lines = []
-    for name in change.changed:
-        if name == "left_on":
-            left = change.before.get("left_on")
-            lines.append((CHANGE_LABELS[name], f"Left {format_date(left)}" if left else "Left",
-                          "back on roll"))
-            continue
-        lines.append((CHANGE_LABELS.get(name, name.replace("_", " ")),
-                      _shown(name, change.before.get(name), academic_year),
-                      _shown(name, change.values.get(name), academic_year)))
-    return lines

@@ -1,4 +1,5 @@
-"""Models for the roster feature: MIS imports, remembered column mappings, destinations."""
+"""Models for the roster feature: MIS imports (and their undo), remembered column and value
+mappings, destinations."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -35,6 +36,16 @@ class ImportBatch(SchoolOwned, db.Model):
     applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The counts written, shown again if the import is confirmed twice.
     result: Mapped[dict] = mapped_column(JSON, default=dict)
+    # What the careers leader chose on the preview: the last day on roll of the pupils
+    # marked as leavers, and (first import) the day pupils without an admission date were
+    # on roll from.
+    leaving_date: Mapped[date | None] = mapped_column(Date)
+    on_roll_from: Mapped[date | None] = mapped_column(Date)
+    # What undoing the import restores (roster.undo): the new pupils' ids, the held values of
+    # every changed column, the leavers' previous dates and the per-year records replaced.
+    # Dropped once the undo window has passed: it holds pupil data.
+    undo: Mapped[dict | None] = mapped_column(JSON)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ImportMapping(SchoolOwned, db.Model):
@@ -45,6 +56,18 @@ class ImportMapping(SchoolOwned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     header: Mapped[str] = mapped_column(String(120))  # normalised heading
     field: Mapped[str] = mapped_column(String(30))  # a pupil field, or "" for "ignore"
+
+
+class ImportValueMapping(SchoolOwned, db.Model):
+    """A value a school's MIS writes in a SEN or flag column ("SEN Support - K", "PP"), and
+    the status it means, as the careers leader chose on the value screen."""
+
+    __table_args__ = (UniqueConstraint("school_id", "field", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    field: Mapped[str] = mapped_column(String(30))  # send_status, disadvantaged, looked_after
+    value: Mapped[str] = mapped_column(String(120))  # normalised (mis_values.normalise_value)
+    mapped: Mapped[str] = mapped_column(String(1))  # N/K/E for SEN, Y/N for a flag
 
 
 class Destination(SchoolOwned, db.Model):

@@ -8,7 +8,7 @@ from itertools import groupby
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 
 from ..database import contains_pattern, write_transaction
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for, natural_sort, year_group
@@ -18,6 +18,7 @@ from ..domain.search_text import fold, pupil_search_text
 from ..domain.errors import InputError
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil
+from .history import current_values, record_years
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,13 @@ def parse_group(key: str | None) -> PupilGroup | None:
 
 
 def on_roll(on: date):
-    """SQL condition: the pupil has not left by `on`."""
-    return or_(Pupil.left_on.is_(None), Pupil.left_on > on)
+    """SQL condition: the pupil is on roll on `on`: admission <= on <= leaving date.
+
+    The leaving date is the last day on roll (as the MIS records it); no date is no limit.
+    The same rule in Python is `domain.mis_plan.is_on_roll`.
+    """
+    return and_(or_(Pupil.joined_on.is_(None), Pupil.joined_on <= on),
+                or_(Pupil.left_on.is_(None), Pupil.left_on >= on))
 
 
 def roll_query(school_id: int, on: date | None = None) -> Select:
@@ -137,7 +143,7 @@ def search_pupils(school_id: int, filters: PupilFilters | None = None, *, page: 
     academic_year = academic_year_of(on)
     if filters.status == "leavers":
         query = (select(Pupil).where(Pupil.school_id == school_id, Pupil.left_on.is_not(None),
-                                     Pupil.left_on <= on)
+                                     Pupil.left_on < on)
                  .order_by(Pupil.surname, Pupil.legal_forename, Pupil.id))
     elif filters.status == "all":
         query = (select(Pupil).where(Pupil.school_id == school_id)
@@ -268,9 +274,14 @@ class PupilInputError(InputError):
     """A problem with an admin's change to a pupil."""
 
 
-def update_pupil(pupil: Pupil, values: dict[str, Any]) -> None:
-    """Save an admin's changes to a pupil; a UPN already used in the school is refused."""
+def update_pupil(pupil: Pupil, values: dict[str, Any], today: date | None = None) -> None:
+    """Save an admin's changes to a pupil; a UPN already used in the school is refused.
+
+    The pupil's record for the academic year of `today` (default: today) takes the new tutor
+    group and flags in the same transaction, so that year is reported as it now stands.
+    """
     upn = values["upn"]
+    academic_year = academic_year_of(today or today_london())
     with write_transaction():
         clash = db.session.scalar(select(Pupil.id).where(
             Pupil.school_id == pupil.school_id, Pupil.upn == upn, Pupil.id != pupil.id))
@@ -278,3 +289,5 @@ def update_pupil(pupil: Pupil, values: dict[str, Any]) -> None:
             raise PupilInputError("upn", "Another pupil already has this UPN.")
         for name, value in values.items():
             setattr(pupil, name, value)
+        db.session.flush()
+        record_years(pupil.school_id, academic_year, [current_values(pupil)])

@@ -1,5 +1,5 @@
-"""Roster services: the MIS import (upload, map, preview, commit). Every write is one
-transaction."""
+"""Roster services: the MIS import's upload, column and value matching, and preview.
+Committing and undoing an import are in `writing`. Every write is one transaction."""
 from __future__ import annotations
 
 import secrets
@@ -7,21 +7,22 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, or_, select, update
 
-from .. import audit_trail
 from ..database import write_transaction
-from ..domain import mis_import
+from ..domain import mis_import, mis_plan
 from ..domain.academic import academic_year_of
 from ..domain.dates import today_london
+from ..domain.mis_values import VALUE_FIELDS
 from ..extensions import db
 from ..models import Pupil
 from ..models.base import utcnow
-from ..models.roster import ImportBatch, ImportMapping
-from ..pupils.services import refresh_search_text
+from ..models.roster import ImportBatch, ImportMapping, ImportValueMapping
 
 BATCH_LIFETIME = timedelta(days=2)
-NAME_FIELDS = frozenset({"legal_forename", "preferred_forename", "surname"})
+# An applied import can be undone for this long; then its snapshot (pupil data) is dropped.
+UNDO_WINDOW = timedelta(days=7)
+HELD_COLUMNS = ("id", "upn", "left_on", "considering_he") + mis_plan.COMPARED
 
 
 # MIS import --------------------------------------------------------------------------------
@@ -33,6 +34,11 @@ def remembered_mapping(school_id: int) -> dict[str, str]:
         .where(ImportMapping.school_id == school_id)).all())
 
 
+def new_token() -> str:
+    """The random token that names an upload in its URLs."""
+    return secrets.token_urlsafe(32)
+
+
 def start_import(school_id: int, user_id: int | None, filename: str, data: bytes) -> ImportBatch:
     """Read an upload and keep its cells server-side under a random token.
 
@@ -41,10 +47,16 @@ def start_import(school_id: int, user_id: int | None, filename: str, data: bytes
     table = mis_import.read_table(data)
     mapping = mis_import.guess_mapping(table.headers, remembered_mapping(school_id))
     with write_transaction():
-        # Abandoned uploads are pupil data too: do not keep them.
+        # Abandoned uploads are pupil data too: do not keep them. Applied imports stay in the
+        # history with their counts; their undo snapshot goes once it can no longer be used.
         db.session.execute(delete(ImportBatch).where(
-            ImportBatch.school_id == school_id, ImportBatch.created_at < utcnow() - BATCH_LIFETIME))
-        batch = ImportBatch(school_id=school_id, token=secrets.token_urlsafe(32),
+            ImportBatch.school_id == school_id, ImportBatch.applied_at.is_(None),
+            ImportBatch.created_at < utcnow() - BATCH_LIFETIME))
+        db.session.execute(update(ImportBatch).where(
+            ImportBatch.school_id == school_id, ImportBatch.undo.is_not(None),
+            or_(ImportBatch.undone_at.is_not(None),
+                ImportBatch.applied_at < utcnow() - UNDO_WINDOW)).values(undo=None))
+        batch = ImportBatch(school_id=school_id, token=new_token(),
                             created_by_id=user_id, filename=(filename or "")[:255],
                             encoding=table.encoding, delimiter=table.delimiter,
                             headers=table.headers, rows=[[line, cells] for line, cells in table.rows],
@@ -93,136 +105,101 @@ def save_mapping(batch: ImportBatch, mapping: dict[str, int]) -> None:
                 db.session.add(remembered[key])
 
 
+def remembered_values(school_id: int) -> dict[str, dict[str, str]]:
+    """field -> normalised value -> code, as this school's users chose on the value screen."""
+    found: dict[str, dict[str, str]] = {}
+    for row in db.session.execute(select(ImportValueMapping.field, ImportValueMapping.value,
+                                         ImportValueMapping.mapped)
+                                  .where(ImportValueMapping.school_id == school_id)):
+        found.setdefault(row.field, {})[row.value] = row.mapped
+    return found
+
+
+def save_values(school_id: int, chosen: dict[str, dict[str, str]]) -> None:
+    """Remember what each unknown value means (field -> normalised value -> code)."""
+    with write_transaction():
+        held = {(row.field, row.value): row for row in db.session.scalars(
+            select(ImportValueMapping).where(ImportValueMapping.school_id == school_id))}
+        for field_name, values in chosen.items():
+            if field_name not in VALUE_FIELDS:
+                continue
+            for value, code in values.items():
+                if code not in VALUE_FIELDS[field_name]:
+                    continue
+                if (field_name, value) in held:
+                    held[(field_name, value)].mapped = code
+                else:
+                    db.session.add(ImportValueMapping(school_id=school_id, field=field_name,
+                                                      value=value, mapped=code))
+
+
 @dataclass
 class Preview:
-    """What an import would do: counts, row errors and mapping problems."""
+    """What an import would do: counts, row errors, mapping problems and unknown values."""
 
     checked: mis_import.CheckedRows
-    plan: mis_import.ImportPlan
+    plan: mis_plan.ImportPlan
     mapping_problems: list[str]
     row_count: int
+    today: date
+    has_admission_dates: bool = False
 
     @property
     def errors(self) -> list[mis_import.RowError]:
         return self.checked.errors
 
     @property
+    def unknown_values(self) -> dict[str, dict[str, str]]:
+        return self.checked.unknown_values
+
+    @property
     def can_commit(self) -> bool:
-        return not self.mapping_problems and not self.checked.errors and self.row_count > 0
+        return (not self.mapping_problems and not self.checked.errors
+                and not self.checked.unknown_values and self.row_count > 0)
+
+    @property
+    def suggested_leaving_date(self) -> date:
+        return mis_plan.suggest_leaving_date(self.today)
+
+    @property
+    def asks_on_roll_from(self) -> bool:
+        """A first import: say from when the pupils without an admission date were on roll."""
+        return self.plan.first_import and bool(self.plan.new)
+
+    @property
+    def leaver_percent(self) -> int:
+        """The share of the roll the missing pupils are, in whole per cent (rounded up, so
+        11 of 200 is 6%, and anything above 10% never shows as 10%)."""
+        return -(-len(self.plan.missing) * 100 // self.plan.roll) if self.plan.roll else 0
 
     def summary(self) -> dict[str, int]:
         return {"rows": self.row_count, "new": len(self.plan.new),
                 "updated": len(self.plan.updated), "unchanged": self.plan.unchanged,
                 "missing": len(self.plan.missing), "errors": len(self.checked.errors),
-                "error_rows": len({e.line for e in self.checked.errors})}
+                "error_rows": len({e.line for e in self.checked.errors}),
+                "roll": self.plan.roll, "pending": self.checked.pending_rows}
 
 
-def _held_pupils(school_id: int) -> list[dict[str, Any]]:
-    columns = (Pupil.id, Pupil.upn, Pupil.left_on) + tuple(
-        getattr(Pupil, name) for name in mis_import.COMPARED)
+def held_pupils(school_id: int) -> list[dict[str, Any]]:
+    """Every pupil of the school as a plain dict of the columns an import compares."""
+    columns = tuple(getattr(Pupil, name) for name in HELD_COLUMNS)
     return [dict(row._mapping) for row in db.session.execute(
         select(*columns).where(Pupil.school_id == school_id))]
 
 
 def build_preview(school_id: int, table: mis_import.Table, mapping: dict[str, int],
-                  today: date | None = None) -> Preview:
+                  today: date | None = None, on_roll_from: date | None = None,
+                  held: list[dict[str, Any]] | None = None) -> Preview:
     """Check every row and compare with the pupils held. Reads only."""
     today = today or today_london()
     problems = mis_import.mapping_problems(mapping, len(table.headers))
     if problems:
         checked = mis_import.CheckedRows()
-        plan = mis_import.ImportPlan()
+        plan = mis_plan.ImportPlan()
     else:
-        checked = mis_import.check_rows(table, mapping, academic_year_of(today))
-        plan = mis_import.plan_import(checked.rows, _held_pupils(school_id), today)
-    return Preview(checked, plan, problems, len(table.rows))
-
-
-class ImportRefused(Exception):
-    """The file still has errors: nothing was written."""
-
-    def __init__(self, preview: Preview):
-        super().__init__("The import has errors; nothing was written.")
-        self.preview = preview
-
-
-@dataclass
-class ImportResult:
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    leavers: int = 0
-    already_applied: bool = False
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-def _write_plan(school_id: int, plan: mis_import.ImportPlan, mark_leavers: bool,
-                today: date) -> ImportResult:
-    """Apply a plan inside the caller's transaction (bulk statements, no per-row queries)."""
-    defaults = dict(preferred_forename=None, tutor_group=None, send_status="N",
-                    disadvantaged=False, looked_after=False, considering_he=False)
-    if plan.new:
-        db.session.execute(insert(Pupil), [
-            {**defaults, **change.values, "school_id": school_id, "joined_on": today}
-            for change in plan.new])
-    if plan.updated:
-        db.session.execute(update(Pupil), [
-            {**{name: change.values[name] for name in change.changed if name != "left_on"},
-             "id": change.pupil_id, **({"left_on": None} if "left_on" in change.changed else {})}
-            for change in plan.updated])
-        refresh_search_text(change.pupil_id for change in plan.updated
-                            if NAME_FIELDS & set(change.changed))
-    leavers = 0
-    if mark_leavers and plan.missing:
-        leavers = len(plan.missing)
-        db.session.execute(update(Pupil), [{"id": p["id"], "left_on": today}
-                                           for p in plan.missing])
-    return ImportResult(new=len(plan.new), updated=len(plan.updated), unchanged=plan.unchanged,
-                        leavers=leavers)
-
-
-def import_table(school_id: int, table: mis_import.Table, mapping: dict[str, int], *,
-                 mark_leavers: bool, today: date | None = None) -> ImportResult:
-    """Check and write a whole file in one transaction, or raise ImportRefused and write nothing."""
-    today = today or today_london()
-    with write_transaction():
-        preview = build_preview(school_id, table, mapping, today)
-        if not preview.can_commit:
-            raise ImportRefused(preview)
-        return _write_plan(school_id, preview.plan, mark_leavers, today)
-
-
-def apply_batch(batch_id: int, school_id: int, *, mark_leavers: bool,
-                today: date | None = None) -> ImportResult:
-    """Commit an uploaded file all-or-nothing. A second confirm finds it applied and writes nothing.
-
-    The preview is recomputed inside the write transaction, so what is written matches the
-    database at that moment, not a stale preview.
-    """
-    today = today or today_london()
-    with write_transaction():
-        # FOR UPDATE serialises two confirms on PostgreSQL; SQLite's BEGIN IMMEDIATE already has.
-        batch = db.session.scalar(select(ImportBatch).where(
-            ImportBatch.id == batch_id, ImportBatch.school_id == school_id).with_for_update())
-        if batch is None:
-            raise LookupError("That upload has expired.")
-        if batch.applied_at is not None:
-            stored = batch.result or {}
-            return ImportResult(**{k: stored.get(k, 0) for k in
-                                   ("new", "updated", "unchanged", "leavers")},
-                                already_applied=True)
-        preview = build_preview(school_id, batch_table(batch), batch_mapping(batch), today)
-        if not preview.can_commit:
-            raise ImportRefused(preview)
-        result = _write_plan(school_id, preview.plan, mark_leavers, today)
-        batch.applied_at = utcnow()
-        batch.result = {"new": result.new, "updated": result.updated,
-                        "unchanged": result.unchanged, "leavers": result.leavers}
-        # The cells are no longer needed once applied.
-        batch.rows = []
-        # Bulk statements bypass the per-row audit hook: say what the import did in one entry.
-        audit_trail.record("import_pupils", entity="import_batch", entity_id=batch.id,
-                           school_id=school_id,
-                           detail=f"{result.new} new, {result.updated} updated, "
-                                  f"{result.unchanged} unchanged, {result.leavers} marked as leavers")
-    return result
+        checked = mis_import.check_rows(table, mapping, academic_year_of(today),
+                                        remembered_values(school_id))
+        plan = mis_plan.plan_import(checked.rows, held if held is not None
+                                    else held_pupils(school_id), today, on_roll_from)
+    return Preview(checked, plan, problems, len(table.rows), today,
+                   has_admission_dates="admission_date" in mapping)

@@ -1,10 +1,13 @@
 """`flask --app wsgi import-pupils FILE.csv`: the same summary and errors as the preview."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from careers_app.domain.dates import today_london
+from careers_app.domain.mis_plan import suggest_leaving_date
 from careers_app.extensions import db
 from careers_app.models import Pupil
 from careers_app.models.roster import ImportMapping
@@ -42,7 +45,8 @@ def test_cli_errors_exit_non_zero_and_write_nothing(app, school):
     result = _run(app, str(FIXTURES / "broken.csv"), "--school", "test", "--mark-leavers")
     assert result.exit_code == 1
     output = result.output
-    assert "10 errors in 9 rows." in output
+    assert "8 errors in 8 rows." in output
+    assert "Values not known for send_status: “X”" in output
     assert "Line 3: The UPN is missing." in output
     assert "Line 6: UPN J886432110001 is also on line 2." in output
     assert "Line 7: Year 6 is outside Years 7 to 13." in output
@@ -77,9 +81,37 @@ def test_cli_marks_leavers_only_when_asked(app, school, make_pupil):
     assert "1 in the database but missing from the file" in result.output
     assert "run again with --mark-leavers" in result.output
     assert _upns(app)["E886432110006"] is None
+    # 1 of the roll of 1 is more than 10%: refused without --confirm-large, nothing written.
     result = _run(app, str(FIXTURES / "sims_utf8.csv"), "--school", "test", "--mark-leavers")
+    assert result.exit_code == 1
+    assert "1 pupil (17% of the roll) would become leavers" in result.output
+    assert "run again with --confirm-large" in result.output
+    assert _upns(app)["E886432110006"] is None
+    result = _run(app, str(FIXTURES / "sims_utf8.csv"), "--school", "test", "--mark-leavers",
+                  "--confirm-large")
+    assert result.exit_code == 0, result.output
     assert "1 marked as leavers" in result.output
-    assert _upns(app)["E886432110006"] == today_london()
+    assert _upns(app)["E886432110006"] == suggest_leaving_date(today_london())
+
+
+def test_cli_leaving_date_option(app, school, make_pupil):
+    make_pupil(upn="E886432110006")
+    result = _run(app, str(FIXTURES / "sims_utf8.csv"), "--school", "test", "--mark-leavers",
+                  "--confirm-large", "--leaving-date", "2025-08-31")
+    assert result.exit_code == 0, result.output
+    assert "(last day on roll 2025-08-31)" in result.output
+    assert _upns(app)["E886432110006"] == date(2025, 8, 31)
+    bad = _run(app, str(FIXTURES / "sims_utf8.csv"), "--school", "test", "--leaving-date",
+               "31/02/2025")
+    assert bad.exit_code == 2 and "Not a valid date" in bad.output
+
+
+def test_cli_first_import_on_roll_from(app, school):
+    result = _run(app, str(FIXTURES / "sims_utf8.csv"), "--school", "test", "--on-roll-from",
+                  "2024-09-01")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert {p.joined_on for p in db.session.scalars(select(Pupil))} == {date(2024, 9, 1)}
 
 
 def test_cli_dry_run_writes_nothing(app, school):
