@@ -189,7 +189,7 @@ def _on_roll_in(context: DemoContext, year: int, on: date) -> list[int]:
     cohort = cohort_for(year, academic_year_of(on))
     return list(db.session.scalars(select(Pupil.id).where(
         Pupil.school_id == context.school_id, Pupil.cohort == cohort,
-        (Pupil.left_on.is_(None)) | (Pupil.left_on > on)).order_by(Pupil.id)))
+        (Pupil.left_on.is_(None)) | (Pupil.left_on >= on)).order_by(Pupil.id)))
 
 
 # The benchmark audit -----------------------------------------------------------------------

@@ -50,8 +50,9 @@ class PupilForm(Form):
     disadvantaged = BooleanField("Disadvantaged (Pupil Premium)")
     looked_after = BooleanField("Looked after (in care)")
     considering_he = BooleanField("Considering higher education")
-    left_on = DayField("Date left", validators=[Optional()],
-                        description="Only for a pupil who has left the school.")
+    left_on = DayField("Last day on roll", validators=[Optional()],
+                        description="Only for a pupil who has left, or is about to leave: "
+                                    "the last day they were on the school's roll.")
 
     def validate_upn(self, field):
         if field.data and (problem := upn_problem(field.data)):
