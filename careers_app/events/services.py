@@ -107,6 +107,10 @@ def invited_pupils(encounter: Encounter) -> list[Pupil]:
 
 
 def can_change(user: User, encounter: Encounter) -> bool:
+    """A shared event's copy is changed only through the shared event (/shared-events),
+    which keeps every invited school's copy alike."""
+    if encounter.shared_event_id is not None:
+        return False
     return user.is_admin or (user.is_staff and encounter.created_by_id == user.id)
 
 
