@@ -90,14 +90,14 @@ def _record(pupil: Pupil, event: SharedEvent, encounter: Encounter) -> Outcome:
     db.session.add(SharedEventCheckin(school_id=pupil.school_id, shared_event_id=event.id,
                                       pupil_id=pupil.id))
     if not encounter.planned:
-        return Outcome("checked_in", f"You're checked in to “{event.title}”. Your teacher has "
+        return Outcome("checked_in", f"You’re checked in to “{event.title}”. Your teacher has "
                        "already taken the register, so tell them you are here.")
     listed = db.session.scalar(select(func.count()).select_from(Participation).where(
         Participation.encounter_id == encounter.id, Participation.pupil_id == pupil.id))
     if not listed:
         db.session.add(Participation(school_id=pupil.school_id, encounter_id=encounter.id,
                                      pupil_id=pupil.id, tutor_group=pupil.tutor_group))
-    return Outcome("checked_in", f"You're checked in to “{event.title}”. Your teacher will "
+    return Outcome("checked_in", f"You’re checked in to “{event.title}”. Your teacher will "
                    "check the register, and then it goes on your record.")
 
 
@@ -123,7 +123,7 @@ def check_in(pupil: Pupil, typed: str, ip: str, secret_key: str, today: date) ->
         if db.session.scalar(select(func.count()).select_from(SharedEventCheckin).where(
                 SharedEventCheckin.shared_event_id == event.id,
                 SharedEventCheckin.pupil_id == pupil.id)):
-            return Outcome("already", f"You're already checked in to “{event.title}”.")
+            return Outcome("already", f"You’re already checked in to “{event.title}”.")
         return _record(pupil, event, encounter)
 
 

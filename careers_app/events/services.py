@@ -20,6 +20,7 @@ from ..domain.errors import InputError
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil, User
 from ..models.base import utcnow
+from ..models.shared import SharedEventCheckin
 from ..pupils.services import PupilGroup, parse_group, pupils_in_group
 
 
@@ -104,6 +105,15 @@ def invited_pupils(encounter: Encounter) -> list[Pupil]:
         for pupil in pupils_in_group(encounter.school_id, group, on=encounter.date):
             seen.setdefault(pupil.id, pupil)
     return sorted(seen.values(), key=lambda p: (p.surname, p.legal_forename, p.id))
+
+
+def checked_in(encounter: Encounter) -> set[int]:
+    """Pupils of the school who checked themselves in at this (shared) event."""
+    if encounter.shared_event_id is None:
+        return set()
+    return set(db.session.scalars(select(SharedEventCheckin.pupil_id).where(
+        SharedEventCheckin.shared_event_id == encounter.shared_event_id,
+        SharedEventCheckin.school_id == encounter.school_id)))
 
 
 def can_change(user: User, encounter: Encounter) -> bool:

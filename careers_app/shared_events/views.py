@@ -10,6 +10,7 @@ from ..domain.benchmarks import EncounterKind
 from ..domain.dates import format_date, today_london
 from ..domain.errors import InputError
 from ..extensions import login_manager
+from ..forms import options
 from ..security import refuse
 from ..templating import redirect_after_write, render
 from . import codes, services
@@ -31,9 +32,9 @@ def _form(form: SharedEventForm | None = None) -> SharedEventForm:
     form = form or SharedEventForm()
     groups = services.planning_groups(current_user)
     schools = services.group_schools(groups)
-    form.group_id.choices = [(g.id, g.name) for g in groups]
-    form.host_school_id.choices = schools
-    form.school_ids.choices = schools
+    form.group_id.choices = options((g.id, g.name) for g in groups)
+    form.host_school_id.choices = options(schools)
+    form.school_ids.choices = options(schools)
     if form.host_school_id.data is None and current_user.is_staff:
         form.host_school_id.data = current_user.school_id
     return form
