@@ -50,15 +50,15 @@ def _details(form: SharedEventForm) -> services.SharedEventDetails:
         location=form.location.data or "", organisation_name=form.organisation.data or "")
 
 
-def _visible_or_404(event_id: int):
-    event = services.get_event(event_id)
+def _visible_or_404(shared_event_id: int):
+    event = services.get_event(shared_event_id)
     if event is None or not services.can_see(current_user, event):
         refuse(404)
     return event
 
 
-def _managed(event_id: int):
-    event = _visible_or_404(event_id)
+def _managed(shared_event_id: int):
+    event = _visible_or_404(shared_event_id)
     if not services.can_manage(current_user, event):
         refuse(403)
     return event
@@ -89,7 +89,7 @@ def _save(form: SharedEventForm, event=None):
         return _form_page(form, event, 422)
     flash(f"“{event.title}” is planned for {format_date(event.date)}. It is on each invited "
           "school's planned events.", "success")
-    return redirect_after_write(url_for("shared_events.show", event_id=event.id))
+    return redirect_after_write(url_for("shared_events.show", shared_event_id=event.id))
 
 
 @bp.get("/new")
@@ -106,9 +106,9 @@ def create():
     return _save(_form())
 
 
-@bp.get("/<int:event_id>")
-def show(event_id: int):
-    event = _visible_or_404(event_id)
+@bp.get("/<int:shared_event_id>")
+def show(shared_event_id: int):
+    event = _visible_or_404(shared_event_id)
     return render("shared_events/show.html", event=event,
                   attendance=services.attendance(event),
                   own=services.school_encounter(event, current_user.school_id)
@@ -116,9 +116,9 @@ def show(event_id: int):
                   can_manage=services.can_manage(current_user, event))
 
 
-@bp.get("/<int:event_id>/edit")
-def edit(event_id: int):
-    event = _managed(event_id)
+@bp.get("/<int:shared_event_id>/edit")
+def edit(shared_event_id: int):
+    event = _managed(shared_event_id)
     form = _form(SharedEventForm(obj=event, organisation=event.organisation_name))
     form.kind.data = event.kind.value
     form.school_ids.data = sorted(event.school_ids)
@@ -126,37 +126,37 @@ def edit(event_id: int):
     return _form_page(form, event)
 
 
-@bp.post("/<int:event_id>/edit")
-def update(event_id: int):
-    return _save(_form(), _managed(event_id))
+@bp.post("/<int:shared_event_id>/edit")
+def update(shared_event_id: int):
+    return _save(_form(), _managed(shared_event_id))
 
 
-@bp.get("/<int:event_id>/cancel")
-def cancel(event_id: int):
+@bp.get("/<int:shared_event_id>/cancel")
+def cancel(shared_event_id: int):
     """The confirmation page; the POST below cancels."""
-    return render("shared_events/cancel.html", event=_managed(event_id))
+    return render("shared_events/cancel.html", event=_managed(shared_event_id))
 
 
-@bp.post("/<int:event_id>/cancel")
-def cancel_confirmed(event_id: int):
-    event = _managed(event_id)
+@bp.post("/<int:shared_event_id>/cancel")
+def cancel_confirmed(shared_event_id: int):
+    event = _managed(shared_event_id)
     services.cancel_shared_event(event)
     flash(f"Cancelled “{event.title}” for every invited school.", "success")
     return redirect_after_write(url_for("shared_events.index"))
 
 
-@bp.get("/<int:event_id>/code")
-def code(event_id: int):
+@bp.get("/<int:shared_event_id>/code")
+def code(shared_event_id: int):
     """The check-in code, large, for the screen at the event."""
-    event = _visible_or_404(event_id)
+    event = _visible_or_404(shared_event_id)
     value = codes.code_for(current_app.config["SECRET_KEY"], event.checkin_salt)
     return render("shared_events/code.html", event=event, code=codes.shown(value),
                   today=today_london(), can_manage=services.can_manage(current_user, event))
 
 
-@bp.post("/<int:event_id>/code/new")
-def renew_code(event_id: int):
-    event = _managed(event_id)
+@bp.post("/<int:shared_event_id>/code/new")
+def renew_code(shared_event_id: int):
+    event = _managed(shared_event_id)
     services.new_code(event, current_app.config["SECRET_KEY"])
     flash("A new check-in code is ready. The old one no longer works.", "success")
-    return redirect_after_write(url_for("shared_events.code", event_id=event_id))
+    return redirect_after_write(url_for("shared_events.code", shared_event_id=shared_event_id))
