@@ -169,3 +169,14 @@ def test_pages_as_fragments(app, world):
     response = client.get(f"/shared-events/{world.event_id}/edit", htmx=True)
     assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_group_lead_manages_shared_events_but_sees_no_pupils(app, world):
+    client = _client(app, "grouplead")
+    assert "Careers fair" in client.get("/shared-events").get_data(as_text=True)
+    for suffix in ("", "/code", "/edit", "/cancel"):
+        assert client.get(f"/shared-events/{world.event_id}{suffix}").status_code == 200
+    body = client.get(f"/shared-events/{world.event_id}").get_data(as_text=True)
+    assert "Take our register" not in body and "Secretname" not in body
+    for url in ("/plans/events", "/organisations", f"/pupils/{world.pupils['A']}"):
+        assert client.get(url).status_code == 404
