@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from careers_app.database import write_transaction
+from careers_app.domain.dates import today_london
 from careers_app.extensions import db
 from careers_app.models import Encounter, Organisation
 from careers_app.models.shared import DirectoryOrganisation
@@ -58,8 +59,16 @@ def test_one_shared_record_when_another_school_uses_the_name(app, world):
     _, second = _add(app, world.schools["B"], "kent fire and  rescue")
     _, outsider = _add(app, world.schools["D"], "Kent Fire and Rescue")
     assert first == second != outsider
-    # Through the quick log too: B logs an encounter with the name A knows.
-    client = _client(app, "staffB")
+    # Through the quick log too: C logs an encounter with the name A knows.
+    client = _client(app, "staffC")
+    response = client.post("/encounters/new", data={
+        "title": "Fire safety talk", "kind": "employer_talk",
+        "date": today_london().isoformat(), "organisation": "Kent Fire and Rescue",
+        "meaningful": "y", "pupil_ids": [str(world.pupils["C"])], "submission_key": "k1"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    with app.app_context():
+        assert db.session.scalar(select(Organisation.directory_id).where(
+            Organisation.school_id == world.schools["C"])) == first
     page = client.get("/organisations").get_data(as_text=True)
     assert page.count("Kent Fire and Rescue") == 1 and "School A: 0" in page
 
