@@ -155,6 +155,10 @@ def _sync(event: SharedEvent, school_ids: list[int], user_id: int | None) -> Non
     """Every invited school has its encounter, up to date; a school no longer invited loses
     its (still planned) one. A school whose register is taken cannot be dropped."""
     current = _school_encounters(event)
+    held = [e for e in current.values() if not e.planned and e.deleted_at is None]
+    if any((e.date, e.kind) != (event.date, event.kind) for e in held):
+        raise InputError("date", "A school has taken its register for this event, so its "
+                                 "date and type can no longer change.")
     for school_id, encounter in current.items():
         if school_id not in school_ids and encounter.deleted_at is None:
             if not encounter.planned:

@@ -180,3 +180,21 @@ def test_a_group_lead_manages_shared_events_but_sees_no_pupils(app, world):
     assert "Take our register" not in body and "Secretname" not in body
     for url in ("/plans/events", "/organisations", f"/pupils/{world.pupils['A']}"):
         assert client.get(url).status_code == 404
+
+
+def test_once_a_register_is_taken_the_date_stays(app, world):
+    encounters = _encounters(app, world.event_id)
+    _client(app, "staffB").post(f"/plans/events/{encounters[world.schools['B']].id}/register",
+                                data={"pupil_ids": [str(world.pupils["B"])]})
+    data = {"title": "Careers fair", "kind": "careers_fair",
+            "date": (today_london() + timedelta(days=7)).isoformat(), "start_time": "09:00",
+            "end_time": "12:00", "group_id": str(world.group_id),
+            "host_school_id": str(world.schools["A"]), "school_ids": [str(world.schools["B"])],
+            "year_groups": ["10"]}
+    client = _client(app, "leadA")
+    response = client.post(f"/shared-events/{world.event_id}/edit", data=data)
+    assert response.status_code == 422 and "can no longer change" in response.get_data(as_text=True)
+    assert _encounters(app, world.event_id)[world.schools["B"]].date == today_london()
+    # The place may still change.
+    data.update(date=today_london().isoformat(), location="Library")
+    assert client.post(f"/shared-events/{world.event_id}/edit", data=data).status_code == 303
