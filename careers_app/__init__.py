@@ -93,3 +93,11 @@ def _register_blueprints(app: Flask) -> None:
     from .placements.views import bp as placements_bp  # work experience (issue 16)
 
     app.register_blueprint(placements_bp)
+
+    # Trusts and partnerships share events, a check-in and the organisation directory (issue 15).
+    from .checkin.views import bp as checkin_bp
+    from .organisations.views import bp as organisations_bp
+    from .shared_events.views import bp as shared_events_bp
+
+    for blueprint in (shared_events_bp, checkin_bp, organisations_bp):
+        app.register_blueprint(blueprint)

@@ -15,6 +15,7 @@ from .database import write_transaction
 from .demo_content import seed_demo_content
 from .demo_placements import seed_placements
 from .demo_roster import seed_roster_history
+from .demo_shared import seed_shared
 from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
 from .domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind
 from .domain.dates import today_london
@@ -120,6 +121,7 @@ def seed_demo(*, pupils: int = 200, years: int = 1, schools: int = 1,
                         User.username.in_([_account(n, index) for n in ("lead", "tutor", "pupil")]))):
                     user.password_hash = hash_password(password)
                 result.passwords_reset = True
+    seed_shared(today)  # the demo partnership's shared events and organisations (issue 15)
     if result.created_schools:
         # Fresh statistics after bulk loading, so the planner picks the report plans at once
         # instead of waiting for autovacuum (PostgreSQL) or never having any (SQLite).

@@ -112,10 +112,26 @@ GET_TABLE = {
     "placements.settings": ADMIN_ONLY,
     "placements.evaluation": (L, 200, 404, 404, 404),
     "placements.feedback_form": (404, 404, 404, 404, 404),  # "t" * 40 is no working link
+    # Trusts and partnerships (issue 15): the careers leader plans and changes a shared event
+    # their school hosts; every invited school's staff see it and show its check-in code; a
+    # pupil checks in; the organisation directory is staff's, its merges careers leaders'.
+    "shared_events.index": STAFF_READ,
+    "shared_events.new": ADMIN_ONLY,
+    "shared_events.show": STAFF_READ,
+    "shared_events.edit": ADMIN_ONLY,
+    "shared_events.cancel": ADMIN_ONLY,
+    "shared_events.code": STAFF_READ,
+    "checkin.index": (L, 200, 404, 404, 404),
+    "organisations.index": STAFF_READ,
+    "organisations.show": STAFF_READ,
+    "organisations.edit": ADMIN_ONLY,
+    "organisations.notes": STAFF_READ,
+    "organisations.merges": ADMIN_ONLY,
+    "organisations.merge": ADMIN_ONLY,
 }
 ACCOUNT_WRITES = {"auth.login", "auth.logout", "auth.change_password"}
 # A pupil writes only on their own record.
-OWN_RECORD_WRITES = {"main.reflection", "placements.evaluate"}
+OWN_RECORD_WRITES = {"main.reflection", "placements.evaluate", "checkin.index"}
 
 
 @pytest.fixture
@@ -162,7 +178,40 @@ def world(app, school, make_user, make_pupil, make_encounter):
         ids.update(audit_id=audit.id, key="bm5_pre16")
     ids.update(pupil_id=pupil.id, leaver_id=leaver.id, encounter_id=encounter.id)
     ids.update(_placement_ids(app, school.id, pupil.id))
+    ids.update(_shared_ids(app, school.id))
     return ids
+
+
+def _shared_ids(app, school_id: int) -> dict:
+    """A partnership of the school and a neighbour, a shared fair the school hosts, and two
+    near-duplicate organisations (one the neighbour's) offered for merging."""
+    from careers_app.models import Organisation, School, User
+    from careers_app.models.group import SchoolGroup, SchoolGroupMember
+    from careers_app.shared_events.services import SharedEventDetails, plan_shared_event
+
+    with app.app_context(), write_transaction():
+        neighbour = School(name="Neighbour School", slug="neighbour")
+        group = SchoolGroup(name="Partnership", kind="partnership")
+        db.session.add_all([neighbour, group])
+        db.session.flush()
+        db.session.add_all([SchoolGroupMember(group_id=group.id, school_id=s)
+                            for s in (school_id, neighbour.id)])
+        ours = Organisation(school_id=school_id, name="NHS Kent", kind="employer")
+        theirs = Organisation(school_id=neighbour.id, name="N.H.S. Kent", kind="employer")
+        db.session.add_all([ours, theirs])
+        ids = {"group": group.id, "neighbour": neighbour.id}
+    with app.app_context():
+        from datetime import time as clock
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        event = plan_shared_event(admin, SharedEventDetails(
+            group_id=ids["group"], host_school_id=school_id, title="Shared fair",
+            kind=EncounterKind.CAREERS_FAIR, date=date(2026, 12, 2), start_time=clock(9),
+            end_time=clock(12), school_ids=[ids["neighbour"]], year_groups=[10]),
+            app.config["SECRET_KEY"])
+        ours_id, theirs_id = (db.session.scalar(select(Organisation.directory_id).where(
+            Organisation.name == name)) for name in ("NHS Kent", "N.H.S. Kent"))
+        return {"shared_event_id": event.id, "directory_id": ours_id, "keep_id": ours_id,
+                "drop_id": theirs_id}
 
 
 def _placement_ids(app, school_id: int, pupil_id: int) -> dict:

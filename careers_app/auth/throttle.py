@@ -169,6 +169,10 @@ def _lock(*names: str) -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
+# The pupils' check-in throttle (checkin/services.py) serialises its attempts the same way.
+advisory_lock = _lock
+
+
 def _failures(*conditions) -> int:
     return db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.succeeded.is_(False), *conditions)) or 0

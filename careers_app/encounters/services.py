@@ -13,9 +13,11 @@ from ..domain.academic import cohort_for
 from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind, clean_benchmarks
 from ..domain.errors import InputError
 from ..domain.parsing import clean_text
+from ..domain.search_text import fold
 from ..extensions import db
 from ..models import Encounter, Organisation, Participation, Pupil, User
 from ..models.base import utcnow
+from ..organisations.directory import group_suggestions
 from ..pupils.services import pupils_by_ids
 from .building import describe_encounter, new_encounter, set_benchmarks
 
@@ -289,15 +291,18 @@ def list_encounters(school_id: int, filters: EncounterFilters, page: int = 1):
     return rows, total
 
 
-def suggest_organisations(school_id: int, text: str, limit: int = 20) -> list[Organisation]:
-    """Organisations whose name contains `text`, for the type-ahead.
+def suggest_organisations(school_id: int, text: str, limit: int = 20) -> list:
+    """Organisations whose name contains `text`, for the type-ahead: the school's own, then
+    those other schools of its trusts and partnerships know (the shared directory).
 
     `text` comes straight from the query string: cleaned here like any form text (NFC, so
     "é" typed either way finds "é"; a control character is an InputError, a 400).
     """
     text = clean_text(text, field_name="organisation")
+    pattern = contains_pattern(text)
     query = select(Organisation).where(Organisation.school_id == school_id)
     if text.strip():
-        query = query.where(func.lower(Organisation.name).like(contains_pattern(text),
-                                                               escape="\\"))
-    return list(db.session.scalars(query.order_by(Organisation.name).limit(limit)))
+        query = query.where(func.lower(Organisation.name).like(pattern, escape="\\"))
+    own = list(db.session.scalars(query.order_by(Organisation.name).limit(limit)))
+    known = {fold(o.name) for o in own}
+    return own + group_suggestions(school_id, pattern, known, limit - len(own))

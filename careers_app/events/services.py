@@ -20,6 +20,7 @@ from ..domain.errors import InputError
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil, User
 from ..models.base import utcnow
+from ..models.shared import SharedEventCheckin
 from ..pupils.services import PupilGroup, parse_group, pupils_in_group
 
 
@@ -106,7 +107,20 @@ def invited_pupils(encounter: Encounter) -> list[Pupil]:
     return sorted(seen.values(), key=lambda p: (p.surname, p.legal_forename, p.id))
 
 
+def checked_in(encounter: Encounter) -> set[int]:
+    """Pupils of the school who checked themselves in at this (shared) event."""
+    if encounter.shared_event_id is None:
+        return set()
+    return set(db.session.scalars(select(SharedEventCheckin.pupil_id).where(
+        SharedEventCheckin.shared_event_id == encounter.shared_event_id,
+        SharedEventCheckin.school_id == encounter.school_id)))
+
+
 def can_change(user: User, encounter: Encounter) -> bool:
+    """A shared event's copy is changed only through the shared event (/shared-events),
+    which keeps every invited school's copy alike."""
+    if encounter.shared_event_id is not None:
+        return False
     return user.is_admin or (user.is_staff and encounter.created_by_id == user.id)
 
 

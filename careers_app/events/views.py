@@ -123,7 +123,8 @@ def cancel_confirmed(encounter_id: int):
 def _register_page(event, pupils, ticked: set[int], error: str | None = None):
     return render("events/register.html", fragment="register_form",
                   status=422 if error else 200, event=event, pupils=pupils, ticked=ticked,
-                  error=error, too_early=event.date > today_london())
+                  error=error, too_early=event.date > today_london(),
+                  checked_in=services.checked_in(event))
 
 
 @bp.get("/<int:encounter_id>/register")

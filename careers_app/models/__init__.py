@@ -11,6 +11,7 @@ from . import benchmark_audit, plans, roster  # noqa: E402,F401  isort:skip
 from . import placement  # noqa: E402,F401  isort:skip  (work experience, issue 16)
 from . import group  # noqa: E402,F401  isort:skip  (trusts and partnerships, issue 15)
 from . import figures  # noqa: E402,F401  isort:skip  (figure versions, issue 14)
+from . import shared  # noqa: E402,F401  isort:skip  (shared events and organisations, issue 15)
 
 __all__ = [
     "AuditLog",

@@ -27,6 +27,14 @@ class Organisation(SchoolOwned, db.Model):
     kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, 20))
     self_employed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The shared directory record (models/shared.py) this school's row is; set on insert
+    # (organisations/directory.py) and by a merge.
+    directory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("directory_organisation.id", ondelete="SET NULL"), index=True)
+    # This school's own notes about the organisation: never shown to another school.
+    private_notes: Mapped[str] = mapped_column(Text, default="")
+
+    directory = relationship("DirectoryOrganisation")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"
@@ -71,6 +79,9 @@ class Encounter(SchoolOwned, db.Model):
     notes_staff_only: Mapped[bool] = mapped_column(Boolean, default=False)
     # iCalendar SEQUENCE for a planned event: goes up on every change of the row.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # This school's copy of a shared event (models/shared.py): the host's edits are synced.
+    shared_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shared_event.id", ondelete="SET NULL"), index=True)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     created_by = relationship("User", lazy="joined")

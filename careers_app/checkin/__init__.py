@@ -1,0 +1,1 @@
+"""A pupil's self check-in at a shared event (issue 15): /checkin."""

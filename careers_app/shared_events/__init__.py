@@ -1,0 +1,1 @@
+"""Shared events of a trust or partnership (issue 15): /shared-events."""
