@@ -180,9 +180,15 @@ def scrub_pupils(school_id: int, pupil_ids: Iterable[int], upns: Iterable[str]) 
 
 
 def _expired(school_id: int, now: datetime):
+    """Uploads never imported, past BATCH_LIFETIME; imports undone, past the undo window, or
+    no longer the last (only the last can be undone, so their snapshots are of no use)."""
+    last = last_applied(school_id)
+    superseded = (and_(ImportBatch.applied_at.is_not(None), ImportBatch.id != last.id)
+                  if last is not None else False)
     return select(ImportBatch).where(ImportBatch.school_id == school_id, or_(
         and_(ImportBatch.applied_at.is_(None), ImportBatch.created_at < now - BATCH_LIFETIME),
-        ImportBatch.undone_at.is_not(None), ImportBatch.applied_at < now - UNDO_WINDOW))
+        ImportBatch.undone_at.is_not(None), ImportBatch.applied_at < now - UNDO_WINDOW,
+        superseded))
 
 
 def expired_count(school_id: int, now: datetime | None = None) -> int:
@@ -193,9 +199,9 @@ def expired_count(school_id: int, now: datetime | None = None) -> int:
 
 def forget_expired(school_id: int, now: datetime | None = None) -> int:
     """Clear the pupil data the school's import history no longer needs, in the caller's
-    transaction: uploads never imported within BATCH_LIFETIME are deleted; imports undone or
-    older than the undo window lose their cells and snapshot, keeping their history line.
-    Returns how many imports were cleared."""
+    transaction: uploads never imported within BATCH_LIFETIME are deleted; imports that can
+    no longer be undone (undone, older than the undo window, or not the last) lose their
+    cells and snapshot, keeping their history line. Returns how many imports were cleared."""
     cleared = 0
     for batch in db.session.scalars(_expired(school_id, now or utcnow())):
         if batch.applied_at is None:
