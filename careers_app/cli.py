@@ -154,12 +154,13 @@ def retention_command(school_slug: str, years: int | None, apply_it: bool) -> No
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     click.echo(f"{len(plan.pupils)} former pupils left before {plan.cutoff.isoformat()}; "
-               f"{plan.audit_entries} audit-log entries are older than that.")
+               f"{plan.audit_entries} audit-log entries are older than that; "
+               f"{plan.expired_imports} MIS imports hold pupil data past the undo window.")
     if not apply_it:
         click.echo("Dry run: nothing changed. Add --apply to anonymise them.")
         return
     click.echo(f"Anonymised {anonymise(plan)} former pupils; deleted the older audit-log "
-               "entries.")
+               "entries; cleared the old imports' pupil data.")
 
 
 def init_app(app: Flask) -> None:

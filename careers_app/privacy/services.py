@@ -1,7 +1,7 @@
 """UK GDPR duties for one pupil: subject-access export, erasure, and the retention job."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, func, or_, select, update
@@ -12,9 +12,14 @@ from ..domain.academic import academic_year_of
 from ..domain.benchmarks import EncounterKind, kind_label
 from ..domain.dates import LONDON, today_london
 from ..extensions import db
-from ..models import AuditLog, Encounter, LoginAttempt, Participation, Pupil, School, User
+from ..models import (AuditLog, Encounter, LoginAttempt, Participation, Pupil, PupilYear, School,
+                      User)
+from ..models.base import utcnow
 from ..models.roster import Destination, ImportBatch
 from ..placements import records as placements  # work experience (issue 16)
+from ..pupils.history import YEAR_FIELDS
+from ..roster import undo as import_history
+from ..roster.services import UNDO_WINDOW
 
 # Benchmark 3 needs destinations for three years after leaving.
 MIN_RETENTION_YEARS = 3
@@ -47,6 +52,7 @@ def subject_access_export(pupil: Pupil) -> dict:
         "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "school": school.name,
         "pupil": _pupil_entry(pupil),
+        "years": _year_entries(pupil),
         "account": {"username": user.username, "created_at": _iso(user.created_at),
                     "last_login_at": _iso(user.last_login_at), "active": user.active}
         if user else None,
@@ -59,6 +65,7 @@ def subject_access_export(pupil: Pupil) -> dict:
                        "what": f"{e.entity} {e.entity_id} {e.detail}".strip()} for e in trail],
         "login_attempts": [{"at": _iso(a.at), "from": a.ip, "succeeded": a.succeeded,
                             "from_a_known_browser": a.trusted_device} for a in attempts],
+        "imports": _import_entries(pupil),
     }
 
 
@@ -73,6 +80,58 @@ def _pupil_entry(pupil: Pupil) -> dict:
         pupil.considering_he, "joined_on": _iso(pupil.joined_on),
         "left_on": _iso(pupil.left_on),
     }
+
+
+def _year_entries(pupil: Pupil) -> list[dict]:
+    """The pupil's tutor group and flags as recorded for each academic year."""
+    years = db.session.scalars(select(PupilYear).where(
+        PupilYear.pupil_id == pupil.id, PupilYear.school_id == pupil.school_id)
+        .order_by(PupilYear.academic_year)).all()
+    return [{"academic_year": f"{y.academic_year}/{(y.academic_year + 1) % 100:02d}",
+             **{name: getattr(y, name) for name in YEAR_FIELDS}} for y in years]
+
+
+def _snapshot_entry(batch: ImportBatch, pupil_id: int) -> dict | None:
+    """What an applied import's undo snapshot holds about one pupil, or None."""
+    snapshot = batch.undo or {}
+
+    def first(key: str, id_key: str) -> dict | None:
+        return next((r for r in snapshot.get(key, []) if int(r[id_key]) == pupil_id), None)
+
+    about: dict = {}
+    if pupil_id in {int(i) for i in snapshot.get("new", [])}:
+        about["added_by_this_import"] = True
+    if row := first("updated", "id"):
+        about["values_before"] = row["before"]
+    if row := first("leavers", "id"):
+        about["last_day_on_roll_before"] = row["left_on"]
+    if row := first("years_before", "pupil_id"):
+        about["year_record_before"] = {name: row[name] for name in YEAR_FIELDS}
+    if pupil_id in {int(i) for i in snapshot.get("years_created", [])}:
+        about["year_record_created"] = True
+    if not about:
+        return None
+    return {"file": batch.filename, "imported_at": _iso(batch.applied_at),
+            "kept_for_undo_until": _iso(batch.applied_at + UNDO_WINDOW),
+            "academic_year_of_the_import": snapshot.get("academic_year"), **about}
+
+
+def _import_entries(pupil: Pupil) -> list[dict]:
+    """What the MIS import history still holds about the pupil: the snapshots kept to undo
+    an import, and their row of any uploaded file not yet imported."""
+    entries = []
+    for batch in db.session.scalars(select(ImportBatch).where(
+            ImportBatch.school_id == pupil.school_id).order_by(ImportBatch.id)):
+        if batch.applied_at is not None:
+            if batch.undo and (entry := _snapshot_entry(batch, pupil.id)):
+                entries.append(entry)
+            continue
+        for line, cells in batch.rows or []:
+            if any(str(c).strip().upper().replace(" ", "") == pupil.upn for c in cells):
+                entries.append({"file": batch.filename, "uploaded_at": _iso(batch.created_at),
+                                "not_yet_imported": True, "line": line,
+                                "cells": dict(zip(batch.headers, cells))})
+    return entries
 
 
 def _encounter_entries(pupil: Pupil) -> list[dict]:
@@ -91,6 +150,7 @@ def _encounter_entries(pupil: Pupil) -> list[dict]:
             "benchmarks": list(encounter.benchmarks), "meaningful": encounter.meaningful,
             "status": "deleted" if encounter.deleted_at else (
                 "planned" if encounter.planned else "recorded"),
+            "tutor_group_then": participation.tutor_group,
             "reflection": participation.reflection,
             "agreed_actions": participation.agreed_actions,
         }
@@ -117,13 +177,6 @@ def _guidance_encounter_ids(pupil_ids: list[int]) -> list[int]:
                Encounter.kind == EncounterKind.GUIDANCE_INTERVIEW)))
 
 
-def _forget_import_rows(school_id: int, upns: set[str]) -> None:
-    """Drop uploaded-but-unapplied MIS files that still hold these pupils' rows."""
-    for batch in db.session.scalars(select(ImportBatch).where(ImportBatch.school_id == school_id)):
-        if any(cell in upns for _line, cells in (batch.rows or []) for cell in cells):
-            db.session.delete(batch)
-
-
 def _delete_accounts(pupil_ids: list[int]) -> None:
     """Delete these pupils' logins and the throttle's record of attempts on them. The audit
     log names accounts by id only, so once the account is gone no username is left."""
@@ -135,10 +188,12 @@ def _delete_accounts(pupil_ids: list[int]) -> None:
 
 
 def erase_pupil(pupil: Pupil) -> None:
-    """Remove one pupil everywhere: record, login, participations, guidance, destinations.
+    """Remove one pupil everywhere: record, per-year records, login, participations,
+    guidance, destinations, and every trace in the MIS import history (roster.undo).
 
     Encounters with other pupils stay (they are other pupils' records). The audit log keeps
     its entries, which hold ids, never names, plus one entry saying the erasure happened.
+    The last import can still be undone for everyone else.
     """
     with write_transaction():
         guidance = _guidance_encounter_ids([pupil.id])
@@ -148,7 +203,8 @@ def erase_pupil(pupil: Pupil) -> None:
         _delete_accounts([pupil.id])
         db.session.execute(delete(Destination).where(Destination.pupil_id == pupil.id))
         db.session.execute(delete(Participation).where(Participation.pupil_id == pupil.id))
-        _forget_import_rows(pupil.school_id, {pupil.upn})
+        db.session.execute(delete(PupilYear).where(PupilYear.pupil_id == pupil.id))
+        import_history.scrub_pupils(pupil.school_id, [pupil.id], [pupil.upn])
         audit_trail.record("erase", entity="pupil", entity_id=pupil.id, school_id=pupil.school_id,
                            detail=f"erased with {len(guidance)} guidance interview(s)")
         db.session.delete(pupil)
@@ -160,6 +216,9 @@ class RetentionPlan:
     cutoff: date
     pupils: list[Pupil]
     audit_entries: int  # audit-log entries from before the cutoff, deleted with the leavers
+    # Imports whose cells or undo snapshot are past keeping (roster.undo.forget_expired).
+    expired_imports: int = 0
+    now: datetime = field(default_factory=utcnow)
 
     @property
     def cutoff_time(self) -> datetime:
@@ -172,9 +231,11 @@ def _old_audit_entries(school_id: int):
     return or_(AuditLog.school_id == school_id, AuditLog.school_id.is_(None))
 
 
-def retention_plan(school_id: int, years: int, today: date | None = None) -> RetentionPlan:
-    """Leavers who left more than `years` ago (at least three, for Benchmark 3), and the
-    audit-log entries older than that."""
+def retention_plan(school_id: int, years: int, today: date | None = None,
+                   now: datetime | None = None) -> RetentionPlan:
+    """Leavers who left more than `years` ago (at least three, for Benchmark 3), the
+    audit-log entries older than that, and the imports holding pupil data past the undo
+    window (or uploads never imported, past a couple of days)."""
     if years < MIN_RETENTION_YEARS:
         raise ValueError(f"Keep leavers for at least {MIN_RETENTION_YEARS} years: "
                          "Benchmark 3 needs their destinations.")
@@ -183,7 +244,8 @@ def retention_plan(school_id: int, years: int, today: date | None = None) -> Ret
     pupils = db.session.scalars(select(Pupil).where(
         Pupil.school_id == school_id, Pupil.left_on.is_not(None), Pupil.left_on < cutoff,
         Pupil.legal_forename != ANONYMOUS).order_by(Pupil.left_on, Pupil.id)).all()
-    plan = RetentionPlan(school_id, cutoff, list(pupils), 0)
+    plan = RetentionPlan(school_id, cutoff, list(pupils), 0, now=now or utcnow())
+    plan.expired_imports = import_history.expired_count(school_id, plan.now)
     plan.audit_entries = db.session.scalar(select(func.count()).select_from(AuditLog).where(
         _old_audit_entries(school_id), AuditLog.at < plan.cutoff_time))
     return plan
@@ -200,37 +262,53 @@ def _prune_audit_log(plan: RetentionPlan) -> int:
     return result.rowcount
 
 
+def _strip_identity(school_id: int, pupils: list[Pupil], ids: list[int],
+                    upns: list[str]) -> None:
+    """Everything that names the leavers goes; what the anonymous figures need stays: the
+    cohort, dates on roll, and each year's flags (their tutor groups go, as on the Pupil)."""
+    guidance = _guidance_encounter_ids(ids)
+    if guidance:
+        db.session.execute(update(Encounter).where(Encounter.id.in_(guidance))
+                           .values(notes="", adviser_name=""))
+    db.session.execute(update(Participation).where(Participation.pupil_id.in_(ids))
+                       .values(reflection="", agreed_actions="", tutor_group=None))
+    db.session.execute(update(Destination).where(Destination.pupil_id.in_(ids))
+                       .values(provider=""))
+    db.session.execute(update(PupilYear).where(PupilYear.pupil_id.in_(ids))
+                       .values(tutor_group=None))
+    placements.forget_texts(ids)
+    _delete_accounts(ids)
+    import_history.scrub_pupils(school_id, ids, upns)
+    for pupil in pupils:
+        pupil.legal_forename = ANONYMOUS
+        pupil.preferred_forename = None
+        pupil.surname = f"#{pupil.id}"
+        pupil.upn = f"ANON{pupil.id:09d}"[:13]
+        pupil.tutor_group = None
+
+
 def anonymise(plan: RetentionPlan) -> int:
     """Strip identity from the planned leavers; their anonymous counts stay in old figures.
-    Audit entries older than the cutoff are deleted in the same transaction."""
+    In the same transaction, audit entries older than the cutoff are deleted and the import
+    history's pupil data past the undo window is cleared (roster.undo.forget_expired)."""
     ids = [p.id for p in plan.pupils]
-    if not ids and not plan.audit_entries:
+    upns = [p.upn for p in plan.pupils]  # read before the commit below expires them
+    if not ids and not plan.audit_entries and not plan.expired_imports:
         return 0
     with write_transaction():
         school_id = plan.school_id
         pruned = _prune_audit_log(plan)
-        if not ids:
-            audit_trail.record("retention", entity="audit_log", school_id=school_id,
-                               detail=f"deleted {pruned} audit entries from before {plan.cutoff}")
-            return 0
-        guidance = _guidance_encounter_ids(ids)
-        if guidance:
-            db.session.execute(update(Encounter).where(Encounter.id.in_(guidance))
-                               .values(notes="", adviser_name=""))
-        db.session.execute(update(Participation).where(Participation.pupil_id.in_(ids))
-                           .values(reflection="", agreed_actions=""))
-        db.session.execute(update(Destination).where(Destination.pupil_id.in_(ids))
-                           .values(provider=""))
-        placements.forget_texts(ids)
-        _delete_accounts(ids)
-        _forget_import_rows(school_id, {p.upn for p in plan.pupils})
-        for pupil in plan.pupils:
-            pupil.legal_forename = ANONYMOUS
-            pupil.preferred_forename = None
-            pupil.surname = f"#{pupil.id}"
-            pupil.upn = f"ANON{pupil.id:09d}"[:13]
-            pupil.tutor_group = None
-        audit_trail.record("retention", entity="pupil", school_id=school_id,
-                           detail=f"anonymised {len(ids)} leavers who left before {plan.cutoff}"
-                           + (f"; deleted {pruned} older audit entries" if pruned else ""))
+        cleared = import_history.forget_expired(school_id, plan.now)
+        if ids:
+            _strip_identity(school_id, plan.pupils, ids, upns)
+        done = [f"anonymised {len(ids)} leavers who left before {plan.cutoff}"] if ids else []
+        if pruned:
+            done.append(f"deleted {pruned} {'older ' if ids else ''}audit entries"
+                        + ("" if ids else f" from before {plan.cutoff}"))
+        if cleared:
+            done.append(f"cleared the pupil data of {cleared} old import(s)")
+        if done:
+            entity = "pupil" if ids else ("audit_log" if pruned else "import_batch")
+            audit_trail.record("retention", entity=entity, school_id=school_id,
+                               detail="; ".join(done))
     return len(ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
+from .. import audit_trail
 from ..domain.mis_import import FIELD_LABELS, ImportFileError, mapping_problems
 from ..security import admin_required, require_staff
 from ..templating import redirect_after_write
@@ -54,6 +55,7 @@ def _open_batch_or_404(token: str):
 
 @bp.get("/pupils/import/<token>/columns")
 @admin_required
+@audit_trail.shows_special_data  # sample cells of every column, SEN and flags included
 def import_mapping(token: str):
     """Step 2 (when needed): say which column holds what. Remembered for the next file."""
     batch = _open_batch_or_404(token)
@@ -112,6 +114,7 @@ def save_import_values(token: str):
 
 @bp.get("/pupils/import/<token>")
 @admin_required
+@audit_trail.shows_special_data  # each pupil's SEND and flag changes, by name
 def import_preview(token: str):
     """Step 4: what would change, and every row error, before anything is written."""
     batch = _open_batch_or_404(token)
