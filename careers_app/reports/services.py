@@ -363,7 +363,7 @@ def own_progress(pupil: Pupil, today: date) -> OwnProgress:
 
 # Exports ----------------------------------------------------------------------------------------
 
-def encounter_export_rows(school_id: int, academic_year: int):
+def encounter_export_rows(school_id: int, academic_year: int, as_of: date | None = None):
     """Every encounter of the year with each participant: one row per participation
     (an encounter nobody took part in gets one row with no pupil). Two queries.
 
@@ -391,7 +391,7 @@ def encounter_export_rows(school_id: int, academic_year: int):
         .outerjoin(Pupil, Pupil.id == Participation.pupil_id)
         .outerjoin(kept, and_(kept.pupil_id == Pupil.id, kept.academic_year == academic_year))
         .where(Encounter.school_id == school_id, Encounter.academic_year == academic_year,
-               Encounter.deleted_at.is_(None))
+               Encounter.deleted_at.is_(None), Encounter.date <= (as_of or date.max))
         .order_by(Encounter.date, Encounter.id, Pupil.surname, Pupil.legal_forename))
     for row in rows:
         yield row, by_encounter.get(row.id, [])
