@@ -284,9 +284,10 @@ def benchmark_matrix(school_id: int, academic_year: int, today: date,
 
 
 def gap_list(school_id: int, rule: Rule, year: int, academic_year: int, today: date,
-             filters: Filters = Filters(), as_at: date | None = None) -> tuple[list[Gap], int]:
+             filters: Filters = Filters(), as_at: date | None = None,
+             settings: RuleSettings | None = None) -> tuple[list[Gap], int]:
     """Pupils in one year group who have not met `rule`, and how many it measures in all."""
-    settings = school_settings(school_id)
+    settings = settings if settings is not None else school_settings(school_id)
     pupils = progress(school_id, academic_year, today, year_groups=[year], settings=settings,
                       rules=[rule], as_at=as_at)
     return gap_rows(pupils, rule, academic_year, settings, filters)

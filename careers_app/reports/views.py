@@ -61,31 +61,32 @@ def _rule_or_404(rule_key: str, year_group: int):
 
 
 def _gaps(rule_key: str, year_group: int):
-    """The rule, the filter form, its year and filters, and (who has not met it, how many
+    """The rule, the report asked for, the school's rule settings, and (who has not met it,
     are measured)."""
     rule = _rule_or_404(rule_key, year_group)
     report = filter_form()
-    form, year, filters, today = report
-    return rule, report, services.gap_list(current_user.school_id, rule, year_group, year,
-                                           today, filters, report.as_at)
+    _form, year, filters, today = report
+    settings = services.school_settings(current_user.school_id)
+    return rule, report, settings, services.gap_list(current_user.school_id, rule, year_group,
+                                                     year, today, filters, report.as_at, settings)
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>")
 @audit_trail.shows_special_data
 def gaps(rule_key: str, year_group: int):
     """Pupils in a year group who have not met a rule, with the quick-log button."""
-    rule, report, (gap_rows, measured) = _gaps(rule_key, year_group)
+    rule, report, settings, (gap_rows, measured) = _gaps(rule_key, year_group)
     return render("reports/gaps.html", fragment="results", form=report.form, rule=rule,
                   year_group=year_group, year=report.year, filters=report.filters, gaps=gap_rows,
                   measured=measured, on_roll_ids=still_on_roll(gap_rows), report=report,
-                  settings=services.school_settings(current_user.school_id),
+                  settings=settings,
                   args=report_args(report.year, report.filters, report.as_at))
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>.csv")
 @audit_trail.shows_special_data
 def gaps_csv(rule_key: str, year_group: int):
-    rule, report, (gap_rows, _measured) = _gaps(rule_key, year_group)
+    rule, report, _settings, (gap_rows, _measured) = _gaps(rule_key, year_group)
     return csv_response(
         f"not-met-{rule.key}-year{year_group}-{academic_year_label(report.year).replace('/', '-')}"
         ".csv", [*_pupil_header(), "Not counted"],
