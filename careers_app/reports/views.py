@@ -62,7 +62,7 @@ def _rule_or_404(rule_key: str, year_group: int):
 
 def _gaps(rule_key: str, year_group: int):
     """The rule, the report asked for, the school's rule settings, and (who has not met it,
-    are measured)."""
+    how many are measured)."""
     rule = _rule_or_404(rule_key, year_group)
     report = filter_form()
     _form, year, filters, today = report
