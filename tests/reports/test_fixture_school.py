@@ -13,127 +13,19 @@ and one whose SEND status changed from year to year.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 
 from careers_app.domain.benchmarks import EncounterKind as K
 from careers_app.domain.rules import (RULES, RULES_BY_KEY, EncounterFact, PupilFact, RuleSettings,
-                                      as_of_day, evaluate, left_out_by_level6)
+                                      as_of_day, evaluate)
 from careers_app.models import Encounter, EncounterOffer, PupilYear
 from careers_app.reports import services
-from tests.helpers import persist
 
 YEAR = 2025
 TODAY = date(2026, 3, 15)
 YEARS = (2023, 2024, 2025)
-
-
-@pytest.fixture
-def fixture_school(app, school, make_pupil, make_encounter, providers, make_organisation):
-    """Pupils and encounters from 2023/24 to 2025/26, seen on 15 March 2026. Returns the
-    pupils by name ("9a" is in Year 9 in 2025/26)."""
-    on = TODAY
-    p = {
-        "7a": make_pupil(7, on=on), "7b": make_pupil(7, on=on),
-        "9a": make_pupil(9, on=on), "9b": make_pupil(9, on=on),
-        "9c": make_pupil(9, on=on, joined_on=date(2026, 1, 10), disadvantaged=True),
-        "9d": make_pupil(9, on=on, left_on=date(2025, 7, 20)),
-        "9e": make_pupil(9, on=on, left_on=date(2025, 12, 1)),
-        # Joined in Year 8 with two encounters from before: they never count for him.
-        "10j": make_pupil(10, on=on, joined_on=date(2024, 1, 8)),
-        # The first MIS import was in November 2023; everyone then on roll was admitted
-        # (for the app) on 1 September, so the September encounters logged later count.
-        "11a": make_pupil(11, on=on, joined_on=date(2023, 9, 1)),
-        "11b": make_pupil(11, on=on),  # tutor group 9C, then 10B, now 11A
-        "11c": make_pupil(11, on=on, disadvantaged=True, send_status="K"),  # N, then E, now K
-        "12a": make_pupil(12, on=on, considering_he=True), "12b": make_pupil(12, on=on),
-        # Year 13 in 2024/25; the leaving date is the last day on roll.
-        "13x": make_pupil(14, on=on, left_on=date(2025, 8, 31)),
-    }
-    history = [("11b", 2023, "9C", "N", False), ("11b", 2024, "10B", "N", False),
-               ("11c", 2023, "9A", "N", False), ("11c", 2024, "10A", "E", True)]
-    for name, year, group, send, poor in history:
-        persist(app, PupilYear(school_id=school.id, pupil_id=p[name].id, academic_year=year,
-                               tutor_group=group, send_status=send, disadvantaged=poor,
-                               looked_after=False, considering_he=False))
-    org = providers
-    ev = make_encounter
-
-    def offered(encounter, *names):
-        for cohort in sorted({p[n].cohort for n in names}):
-            persist(app, EncounterOffer(school_id=school.id, encounter_id=encounter.id,
-                                        cohort=cohort))
-
-    # Year 7
-    ev([p["7a"]], K.CURRICULUM_LINKED, date(2025, 9, 10))
-    ev([p["7a"]], K.LABOUR_MARKET_INFO, date(2026, 1, 10))
-
-    # Year 9
-    ev([p["9a"]], K.LABOUR_MARKET_INFO, date(2023, 10, 1))       # Y7: BM2 in KS3
-    ev([p["9a"]], K.EMPLOYER_TALK, date(2025, 9, 1), organisation=org["employer"])  # 1 Sep
-    ev([p["9b"]], K.EMPLOYER_TALK, date(2025, 8, 31), organisation=org["employer"])  # 31 Aug
-    ev([p["9b"]], K.EMPLOYER_TALK, date(2025, 10, 5), planned=True)
-    ev([p["9b"]], K.EMPLOYER_TALK, date(2025, 10, 6),
-       deleted_at=datetime(2025, 10, 7, tzinfo=timezone.utc))
-    ev([p["9b"]], K.EMPLOYER_TALK, date(2026, 4, 1))             # after "today"
-    ev([p["9c"]], K.EMPLOYER_TALK, date(2026, 2, 1), meaningful=False)
-    ev([p["9d"], p["9e"]], K.EMPLOYER_TALK, date(2025, 10, 1))   # 9d had left by then
-    ev([p["9d"]], K.EMPLOYER_TALK, date(2025, 7, 25), organisation=org["employer"])  # after leaving
-    # Provider Access, Y8-9: 9a two providers (Y9 on 28 Feb); 9b the same college twice;
-    # 9e one provider, the second on 1 March (too late).
-    ev([p["9a"], p["9b"], p["9e"]], K.COLLEGE, date(2024, 11, 10), organisation=org["fe_college"])
-    ev([p["9b"]], K.COLLEGE, date(2025, 2, 3), organisation=org["fe_college"])
-    ev([p["9a"]], K.APPRENTICESHIP_PROVIDER, date(2026, 2, 28), organisation=org["itp"])
-    ev([p["9e"]], K.APPRENTICESHIP_PROVIDER, date(2026, 3, 1), organisation=org["itp"])
-
-    # The joiner: before admission (never counts), then after.
-    ev([p["10j"]], K.EMPLOYER_TALK, date(2023, 11, 1), organisation=org["employer"])
-    ev([p["10j"]], K.COLLEGE, date(2023, 12, 1), organisation=org["fe_college"])
-    ev([p["10j"]], K.EMPLOYER_TALK, date(2024, 2, 1), organisation=org["employer"])
-    ev([p["10j"]], K.APPRENTICESHIP_PROVIDER, date(2024, 6, 1), organisation=org["itp"])
-
-    # Year 11
-    ev([p["11a"]], K.EMPLOYER_TALK, date(2023, 9, 5), organisation=org["employer"])  # back-filled
-    ev([p["11a"]], K.WORKPLACE_VISIT, date(2024, 3, 1), organisation=org["employer"])  # Y9
-    ev([p["11a"]], K.WORK_EXPERIENCE, date(2025, 11, 1), organisation=org["employer"])
-    ev([p["11a"]], K.SIXTH_FORM, date(2024, 10, 1), organisation=org["sixth_form"])
-    ev([p["11a"], p["11b"]], K.COLLEGE, date(2024, 11, 1), organisation=org["fe_college"])
-    ev([p["11a"]], K.UNIVERSITY, date(2025, 10, 1), organisation=org["university"])
-    ev([p["11a"]], K.APPRENTICESHIP_PROVIDER, date(2026, 2, 20), organisation=org["itp"])
-    ev([p["11a"]], K.GUIDANCE_INTERVIEW, date(2025, 1, 15), adviser_name="Ms Qualified",
-       adviser_level6=True)
-    ev([p["11a"], p["11c"]], K.EMPLOYER_TALK, date(2026, 1, 20), organisation=org["employer"])
-    ev([p["11a"]], K.CURRICULUM_LINKED, date(2025, 9, 30))
-    ev([p["11b"]], K.WORKPLACE_VISIT, date(2025, 6, 1), organisation=org["employer"])
-    other_sixth_form = make_organisation("Other Sixth Form", "sixth_form")
-    ev([p["11b"]], K.SIXTH_FORM, date(2024, 10, 2), organisation=org["sixth_form"])
-    ev([p["11b"]], K.SIXTH_FORM, date(2025, 10, 2), organisation=other_sixth_form)
-    ev([p["11b"]], K.UNIVERSITY, date(2025, 10, 3), organisation=org["university"])
-    ev([p["11b"]], K.COLLEGE, date(2024, 12, 1), organisation=org["fe_college_2"])
-    ev([p["11c"]], K.WORKPLACE_VISIT, date(2025, 5, 1), organisation=org["employer"])
-    ev([p["11c"]], K.WORKPLACE_VISIT, date(2025, 11, 5), organisation=org["employer"],
-       meaningful=False)
-
-    # Year 12
-    ev([p["12a"]], K.UNIVERSITY, date(2023, 10, 1), organisation=org["university"])  # Y10
-    ev([p["12a"]], K.UNIVERSITY, date(2025, 10, 1), organisation=org["university"])
-    ev([p["12a"]], K.WORK_EXPERIENCE, date(2025, 12, 1), organisation=org["employer"])
-    ev([p["12a"]], K.GUIDANCE_INTERVIEW, date(2025, 5, 1))          # Y11, no adviser recorded
-    ev([p["12b"]], K.GUIDANCE_INTERVIEW, date(2026, 1, 12), adviser_name="Mr Mentor")  # not L6
-    # Targeted sessions: 12b alone went, and nothing was offered to the year group.
-    ev([p["12b"]], K.APPRENTICESHIP_PROVIDER, date(2025, 11, 1), organisation=org["itp"])
-    ev([p["12b"]], K.COLLEGE, date(2026, 1, 15), organisation=org["fe_college"])
-    # Offered to the whole of Year 12 (phase 3); only 12b came.
-    offered(ev([p["12b"]], K.COLLEGE, date(2025, 11, 20), organisation=org["fe_college_2"]),
-            "12a")
-
-    # Year 13 in 2024/25 (Year 12 in 2023/24)
-    offered(ev([p["13x"]], K.COLLEGE, date(2023, 11, 15), organisation=org["fe_college"]), "13x")
-    ev([p["13x"]], K.APPRENTICESHIP_PROVIDER, date(2025, 2, 28), organisation=org["itp"])
-    ev([p["13x"]], K.COLLEGE, date(2025, 3, 1), organisation=org["fe_college_2"])  # too late
-    ev([p["13x"]], K.EMPLOYER_TALK, date(2025, 8, 31), organisation=org["employer"])  # last day
-    return p
 
 
 def _cells(year_group: int, counts: dict[str, tuple[int, int]]) -> dict:
@@ -330,108 +222,6 @@ def test_a_school_may_switch_the_level_6_requirement_off(app, app_ctx, school, f
     now = services.benchmark_matrix(school.id, YEAR, TODAY)
     before = services.benchmark_matrix(school.id, 2024, TODAY)
     assert (now.cells[("bm8_post16", 12)].met, before.cells[("bm8_pre16", 11)].met) == (1, 1)
-
-
-@pytest.mark.parametrize("year, filters, expected", [
-    # 11b was in 9C, then 10B; 11c had no SEND, then an EHCP (E), now SEN support (K).
-    (2023, services.Filters(tutor_group="9C"), {("bm5_year", 9): (0, 1)}),
-    (2024, services.Filters(tutor_group="10B"), {("pal_y10_11", 10): (1, 1)}),
-    (2025, services.Filters(tutor_group="10B"), {}),
-    (2024, services.Filters(send="E"), {("pal_y10_11", 10): (0, 1), ("bm8_pre16", 10): (0, 1)}),
-    (2024, services.Filters(send="K"), {}),
-    (2023, services.Filters(send="any"), {}),
-    (2025, services.Filters(send="K"), {("bm5_year", 11): (1, 1), ("pal_y10_11", 11): (0, 1)}),
-    (2023, services.Filters(disadvantaged="yes"), {}),
-    (2024, services.Filters(disadvantaged="yes"), {("bm5_year", 10): (0, 1)}),
-])
-def test_a_past_year_is_filtered_by_that_years_groups_and_flags(app, app_ctx, school,
-                                                                 fixture_school, year, filters,
-                                                                 expected):
-    matrix = services.benchmark_matrix(school.id, year, TODAY, filters)
-    got = {key: (c.met, c.total) for key, c in matrix.filtered.items() if c.total}
-    for key, value in expected.items():
-        assert got[key] == value, key
-    if not expected:
-        assert got == {}
-    groups = services.tutor_groups(school.id, year, TODAY)
-    assert ("10B" in groups) is (year == 2024) and ("9C" in groups) is (year == 2023)
-
-
-# As at the census days: (year, as at) -> cells that differ from the year's own figures.
-AS_AT_CELLS = {
-    (2025, date(2025, 12, 31)): {
-        ("bm2_key_stage", 7): (0, 2),          # 7a's LMI is in January
-        ("bm5_year", 9): (2, 3),               # 9c not admitted yet
-        ("pal_y8_9", 9): (0, 3),               # 9a's second provider on 28 February
-        ("bm5_year", 11): (0, 3), ("bm7_range", 11): (0, 3), ("pal_y10_11", 11): (1, 3),
-        ("bm6_pre16", 11): (1, 3), ("bm8_pre16", 11): (1, 3),
-        ("pal_y12_13", 12): (1, 2),            # 12b: the ITP and the offered college
-        ("bm6_post16", 12): (1, 2),
-    },
-    (2024, date(2025, 3, 31)): {
-        ("bm5_year", 8): (0, 4),               # 9b's talk is on 31 August
-        ("bm5_year", 13): (0, 1), ("pal_y12_13", 13): (1, 1), ("bm8_pre16", 10): (1, 3),
-    },
-    (2023, date(2023, 12, 31)): {
-        ("bm5_year", 8): (0, 0),               # 10j admitted on 8 January
-        ("bm5_year", 9): (1, 3), ("bm2_key_stage", 7): (1, 4), ("pal_y12_13", 12): (0, 1),
-    },
-}
-
-
-@pytest.mark.parametrize("year, as_at", list(AS_AT_CELLS))
-def test_figures_as_at_a_census_day(app, app_ctx, school, fixture_school, year, as_at):
-    matrix = services.benchmark_matrix(school.id, year, TODAY, as_at=as_at)
-    assert matrix.as_of == as_at
-    for key, value in AS_AT_CELLS[(year, as_at)].items():
-        assert (matrix.cells[key].met, matrix.cells[key].total) == value, key
-
-
-def test_a_future_as_at_day_is_today(app, app_ctx, school, fixture_school):
-    later = services.benchmark_matrix(school.id, YEAR, TODAY, as_at=date(2026, 7, 31))
-    assert later.as_of == TODAY
-    assert later.cells == services.benchmark_matrix(school.id, YEAR, TODAY).cells
-
-
-def test_in_progress_cells_before_the_deadline_year(app, app_ctx, school, fixture_school):
-    matrix = services.benchmark_matrix(school.id, YEAR, TODAY)
-    assert matrix.cells[("bm6_pre16", 9)].band == ("progress", "In progress")
-    assert matrix.cells[("bm8_pre16", 10)].band == ("progress", "In progress")
-    assert matrix.cells[("bm6_pre16", 11)].band == ("low", "Low")  # the deadline year
-    assert matrix.cells[("pal_y12_13", 12)].band == ("progress", "In progress")
-    assert matrix.cells[("bm5_year", 9)].band == ("mid", "Patchy")
-
-
-def test_the_encounter_export_shows_the_tutor_group_of_the_day(app, app_ctx, school,
-                                                               fixture_school):
-    p = fixture_school
-    rows = [row for row, _bms in services.encounter_export_rows(school.id, 2024)
-            if row.upn == p["11b"].upn]
-    assert {row.tutor_group for row in rows} == {"10B"}
-    rows = [row for row, _bms in services.encounter_export_rows(school.id, 2025)
-            if row.upn == p["11b"].upn]
-    assert {row.tutor_group for row in rows} == {"11A"}  # no record for 2025/26: today's
-
-
-def test_several_schools_in_one_aggregate(app, app_ctx, school, fixture_school, make_school,
-                                          count_statements):
-    """Issue 15: one set of statements for every school, each pupil with its school."""
-    from careers_app.extensions import db
-    from careers_app.models import Pupil
-
-    other = make_school(name="Other Academy", slug="other")
-    persist(app, Pupil(school_id=other.id, upn="K886432100999", legal_forename="Ona",
-                       surname="Other", cohort=2021, tutor_group="11X"))
-    with count_statements() as statements:
-        pupils = services.progress_for_schools([school.id, other.id], YEAR, TODAY)
-    assert len(statements) == 4  # settings, roll, per-pupil counts, offers
-    by_school = {}
-    for pupil in pupils:
-        by_school.setdefault(pupil.school_id, []).append(pupil)
-    assert len(by_school[other.id]) == 1 and len(by_school[school.id]) == 12
-    alone = {q.id: q.counts for q in services.progress(school.id, YEAR, TODAY)}
-    assert {q.id: q.counts for q in by_school[school.id]} == alone
-    db.session.rollback()
 
 
 def test_year_9_cut_off_on_29_february_in_sql(app, app_ctx, school, make_pupil, make_encounter,
