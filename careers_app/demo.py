@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, text
 
 from .database import write_transaction
 from .demo_content import seed_demo_content
+from .demo_history import seed_history
 from .demo_placements import seed_placements
 from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
 from .domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind
@@ -192,6 +193,7 @@ def _seed_school(index: int, pupil_count: int, years: int, today: date, password
     _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
     result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
     seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
+    seed_history(rng, school.id, lead_id, today)  # figures over time (issue 12)
 
 
 def _school_days(start: date, end: date) -> list[date]:
