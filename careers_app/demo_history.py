@@ -128,8 +128,9 @@ def _interviews_below_level6(rng, school_id: int, lead_id: int, today: date) -> 
         return
     seen = select(Participation.pupil_id).join(Encounter).where(
         Encounter.kind == EncounterKind.GUIDANCE_INTERVIEW, Encounter.school_id == school_id)
+    interviewed = set(db.session.scalars(seen))
     waiting = [p for p in _on_roll(school_id, cohort_for(11, academic_year_of(today)), day)
-               if p[0] not in set(db.session.scalars(seen))]
+               if p[0] not in interviewed]
     for n, pupil in enumerate(rng.sample(waiting, min(4, len(waiting) // 2))):
         adviser = TRAINEE_ADVISER if n < 3 else ""
         _add_encounter(school_id, lead_id, EncounterKind.GUIDANCE_INTERVIEW,
