@@ -73,9 +73,11 @@ def test_a_whole_year_group_starts_offered(app, client, tutor, year12, group, of
     page = client.get(f"/encounters/new?group={group}").get_data(as_text=True)
     box = re.search(r'<input type="checkbox" id="offered"[^>]*>', page).group(0)
     assert ("checked" in box) is offered
+    assert page.count('id="offered"') == 1 and "hx-swap-oob" not in page
     fragment = client.get(f"/encounters/pupil-checklist?group={group}", htmx=True)
     box = re.search(r'<input type="checkbox" id="offered"[^>]*>', fragment.get_data(as_text=True))
     assert ("checked" in box.group(0)) is offered
+    assert 'id="offered-field" hx-swap-oob="true"' in fragment.get_data(as_text=True)
     assert '<label for="offered">Offered to the whole year group</label>' in page
 
 
