@@ -150,8 +150,8 @@ def _coming_up(school_id: int, lead_id: int, today: date) -> None:
     pupils = db.session.execute(select(Pupil.id, Pupil.tutor_group).where(
         Pupil.school_id == school_id, Pupil.tutor_group == group,
         Pupil.left_on.is_(None))).all()
-    _add_encounter(school_id, lead_id, EncounterKind.EMPLOYER_TALK, "NHS careers talk (booked)",
-                   today + timedelta(days=21), None, pupils)
+    _add_encounter(school_id, lead_id, EncounterKind.EMPLOYER_TALK,
+                   "Fire service careers visit (booked)", today + timedelta(days=21), None, pupils)
 
 
 def _january_joiners(rng, school_id: int, today: date) -> None:

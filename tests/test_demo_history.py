@@ -46,5 +46,5 @@ def test_the_demo_has_history_offers_and_a_talk_coming_up(app, client, demo):
     client.login("pupil")
     me = client.get("/me").get_data(as_text=True)
     coming, _sep, record = me.partition("Everything you have taken part in")
-    assert "Coming up" in coming and "NHS careers talk (booked)" in coming
-    assert "NHS careers talk (booked)" not in record
+    assert "Coming up" in coming and "Fire service careers visit (booked)" in coming
+    assert "Fire service careers visit (booked)" not in record
