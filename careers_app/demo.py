@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, text
 
 from .database import write_transaction
 from .demo_content import seed_demo_content
+from .demo_history import seed_history
 from .demo_placements import seed_placements
 from .demo_roster import seed_roster_history
 from .demo_shared import seed_shared
@@ -220,6 +221,7 @@ def _fill_school(rng, school: School, index: int, pupil_count: int, years: int, 
     result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
     seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
     seed_roster_history(rng, school.id, lead_id, today, years)  # roster over time (issue 12)
+    seed_history(rng, school.id, lead_id, today)  # figures over time (issue 12)
 
 
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:

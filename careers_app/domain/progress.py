@@ -7,14 +7,14 @@ page shows is worked out here, so templates only print values.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from .academic import YEAR_GROUPS, year_group
 from .pupil_flags import SEND_CODES, has_send, send_label
 from .rules import (PAL_RULES, RULES, EncounterFact, PupilFact, Rule, RuleResult, RuleSettings,
-                    Scope, applies, band, evaluate, is_met, percentage)
+                    Scope, applies, band, evaluate, in_progress, is_met, percentage)
 
 # Year groups the Provider Access report covers.
 PAL_YEAR_GROUPS: tuple[int, ...] = tuple(sorted({y for r in PAL_RULES for y in r.year_groups}))
@@ -22,8 +22,14 @@ PAL_YEAR_GROUPS: tuple[int, ...] = tuple(sorted({y for r in PAL_RULES for y in r
 
 def has_left(left_on: date | None, on: date) -> bool:
     """Has the pupil left by `on`? (Shown as "Left ..."; a leaver cannot be ticked in the
-    quick log.) A leaving date still to come means the pupil is on roll."""
-    return left_on is not None and left_on <= on
+    quick log.) The leaving date is the last day on roll: on that day the pupil is still
+    here, so they have left only when it is before `on`."""
+    return left_on is not None and left_on < on
+
+
+# Count columns the aggregate adds for Benchmark 8 rules: interviews left out by the level 6
+# requirement, with no adviser recorded and with an adviser below level 6.
+NO_ADVISER, NOT_LEVEL6 = "__no_adviser", "__not_level6"
 
 
 # The roll ------------------------------------------------------------------------------------
@@ -47,6 +53,9 @@ class PupilProgress:
     left_on: date | None
     counts: dict[str, int] = field(default_factory=dict)
     has_left: bool = False  # left by the day the report was asked for
+    school_id: int = 0
+    # rule key -> (no adviser recorded, adviser not level 6): interviews that did not count
+    left_out: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def fact(self) -> PupilFact:
@@ -59,7 +68,8 @@ class PupilProgress:
     @classmethod
     def from_roll(cls, row, academic_year: int, today: date,
                   rules: Iterable[Rule] = RULES) -> PupilProgress:
-        """From a roll row (attributes named as Pupil's columns), every count still 0."""
+        """From a roll row (attributes named as Pupil's columns; the tutor group and flags
+        those of the report's year), every count still 0."""
         forename = row.preferred_forename or row.legal_forename
         return cls(id=row.id, upn=row.upn, name=f"{forename} {row.surname}",
                    sort_name=f"{row.surname}, {forename}", cohort=row.cohort,
@@ -67,29 +77,32 @@ class PupilProgress:
                    send_status=row.send_status, disadvantaged=row.disadvantaged,
                    looked_after=row.looked_after, considering_he=row.considering_he,
                    joined_on=row.joined_on, left_on=row.left_on,
-                   counts={r.key: 0 for r in rules}, has_left=has_left(row.left_on, today))
+                   counts={r.key: 0 for r in rules}, has_left=has_left(row.left_on, today),
+                   school_id=getattr(row, "school_id", 0))
 
 
-def add_pupil_counts(pupils: Iterable[PupilProgress], rows: Iterable[Sequence],
-                     rules: Sequence[Rule]) -> None:
-    """Rows of (pupil id, one count per rule in `rules`): each pupil's own counts."""
+def add_pupil_counts(pupils: Iterable[PupilProgress], rows: Iterable, rules: Sequence[Rule],
+                     settings_for: Callable[[int], RuleSettings] | None = None) -> None:
+    """Rows of (pupil id, one count per rule in `rules`, labelled by rule key): each pupil's
+    counts. A Benchmark 8 rule's row also carries the interviews the level 6 requirement
+    left out (columns key + NO_ADVISER / NOT_LEVEL6); when the pupil's school has switched
+    the requirement off (`settings_for(school_id)`), they count."""
     by_id = {p.id: p for p in pupils}
     for row in rows:
         pupil = by_id.get(row[0])
-        if pupil is not None:
-            for index, rule in enumerate(rules, start=1):
-                pupil.counts[rule.key] = row[index]
-
-
-def add_year_group_counts(pupils: Iterable[PupilProgress], rows: Iterable[Sequence],
-                          rules: Sequence[Rule]) -> None:
-    """Rows of (cohort, one count per rule): what was offered to each pupil's year group."""
-    offered = {row[0]: row for row in rows}
-    for pupil in pupils:
-        row = offered.get(pupil.cohort)
-        if row is not None:
-            for index, rule in enumerate(rules, start=1):
-                pupil.counts[rule.key] = row[index]
+        if pupil is None:
+            continue
+        values = row._mapping if hasattr(row, "_mapping") else None
+        for index, rule in enumerate(rules, start=1):
+            pupil.counts[rule.key] = values[rule.key] if values is not None else row[index]
+            if values is None or rule.key + NO_ADVISER not in values:
+                continue
+            left_out = (values[rule.key + NO_ADVISER], values[rule.key + NOT_LEVEL6])
+            settings = settings_for(pupil.school_id) if settings_for else RuleSettings()
+            if settings.guidance_needs_level6:
+                pupil.left_out[rule.key] = left_out
+            else:
+                pupil.counts[rule.key] += sum(left_out)
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,7 @@ class Filters:
 class Cell:
     met: int
     total: int
+    in_progress: bool = False  # the rule's deadline is in a later year group
 
     @property
     def percent(self) -> int | None:
@@ -149,8 +163,9 @@ class Cell:
 
     @property
     def band(self) -> tuple[str, str]:
-        """(css class, word) for the percentage: see domain.rules.BANDS."""
-        return band(self.percent)
+        """(css class, word) for the percentage: see domain.bands (never "Low" while the
+        deadline is still to come)."""
+        return band(self.percent, self.in_progress)
 
 
 @dataclass
@@ -191,10 +206,12 @@ def tally(pupils: Iterable[PupilProgress], academic_year: int, settings: RuleSet
             entry[1] += 1
             if pupil.counts[key] >= needed:
                 entry[0] += 1
-    cells = {key: Cell(met, total) for key, (met, total) in counts.items()}
+    by_key = {rule.key: rule for rule in rules}
+    cells = {(key, year): Cell(met, total, in_progress(by_key[key], year))
+             for (key, year), (met, total) in counts.items()}
     for rule in rules:  # a measured year group with nobody in it still shows 0 / 0
         for year in rule.year_groups:
-            cells.setdefault((rule.key, year), Cell(0, 0))
+            cells.setdefault((rule.key, year), Cell(0, 0, in_progress(rule, year)))
     return cells
 
 
@@ -219,6 +236,20 @@ class Gap:
     pupil: PupilProgress
     count: int
     needed: int
+    no_adviser: int = 0  # guidance interviews left out: no adviser recorded
+    not_level6: int = 0  # guidance interviews left out: adviser not qualified to level 6
+
+    @property
+    def why_not_counted(self) -> str:
+        """Why some guidance did not count (Benchmark 8, level 6), in words; else ""."""
+        parts = []
+        if self.no_adviser:
+            parts.append(f"{self.no_adviser} interview{'s' if self.no_adviser > 1 else ''} "
+                         "not counted: no adviser recorded")
+        if self.not_level6:
+            parts.append(f"{self.not_level6} interview{'s' if self.not_level6 > 1 else ''} "
+                         "not counted: the adviser is not qualified to level 6")
+        return "; ".join(parts)
 
     @property
     def met(self) -> bool:
@@ -235,8 +266,8 @@ def gap_rows(pupils: Iterable[PupilProgress], rule: Rule, academic_year: int,
     measures in all."""
     measured = [p for p in pupils if applies(rule, p.fact, academic_year) and filters.matches(p)]
     needed = settings.threshold(rule)
-    gaps = [Gap(p, p.counts[rule.key], needed) for p in measured
-            if not is_met(rule, p.counts[rule.key], settings)]
+    gaps = [Gap(p, p.counts[rule.key], needed, *p.left_out.get(rule.key, (0, 0)))
+            for p in measured if not is_met(rule, p.counts[rule.key], settings)]
     return gaps, len(measured)
 
 
@@ -278,15 +309,15 @@ def pal_phases(pupils: Iterable[PupilProgress], academic_year: int, settings: Ru
 
 def encounter_facts(rows: Iterable) -> dict[int, EncounterFact]:
     """Rows of one encounter and one of its benchmarks each (attributes id, date,
-    organisation_id, kind, meaningful, planned, deleted_at, adviser_level6, benchmark):
-    one EncounterFact per encounter, by id."""
+    organisation_id, kind, meaningful, planned, deleted_at, adviser_level6, adviser_name,
+    benchmark): one EncounterFact per encounter, by id."""
     facts: dict[int, dict] = {}
     for row in rows:
         item = facts.setdefault(row.id, dict(
             id=row.id, date=row.date, benchmarks=set(), organisation_id=row.organisation_id,
             organisation_kind=str(row.kind) if row.kind else None, meaningful=row.meaningful,
             planned=row.planned, deleted=row.deleted_at is not None,
-            adviser_level6=row.adviser_level6))
+            adviser_level6=row.adviser_level6, adviser_named=bool(row.adviser_name)))
         if row.benchmark is not None:
             item["benchmarks"].add(row.benchmark)
     return {k: EncounterFact(**{**v, "benchmarks": frozenset(v["benchmarks"])})
@@ -301,7 +332,8 @@ def measured_rules(pupil: PupilFact, academic_year: int) -> list[Rule]:
 def own_results(rules: Iterable[Rule], pupil: PupilFact, own: Mapping[int, EncounterFact],
                 offered: Mapping[int, EncounterFact], academic_year: int, as_of: date,
                 settings: RuleSettings) -> list[RuleResult]:
-    """Each rule for one pupil: year-group rules read what was offered to the year group,
-    the others what the pupil took part in."""
-    return [evaluate(r, pupil, (offered if r.scope is Scope.YEAR_GROUP else own).values(),
+    """Each rule for one pupil: year-group rules read what the pupil took part in and what
+    was offered to their year group, the others only what the pupil took part in."""
+    both = {**offered, **own}
+    return [evaluate(r, pupil, (both if r.scope is Scope.YEAR_GROUP else own).values(),
                      academic_year, as_of, settings) for r in rules]

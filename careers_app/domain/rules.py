@@ -7,15 +7,25 @@ the pupil's own page, the tests and that query all agree with.
 How a rule reads an encounter
 -----------------------------
 Only encounters that are meaningful, not deleted, not planned (the register has been taken)
-and dated on or before the report's "as of" day count. On top of that a rule may ask for:
+and dated on or before the report's "as of" day count (never after today: something in the
+future has not happened). An encounter counts for a pupil only while they were on roll:
+on or after their admission date and on or before their leaving date (the MIS's leaving
+date is the last day on roll). On top of that a rule may ask for:
 
 * a benchmark attached to the encounter (`benchmark`);
 * an organisation of certain kinds (`organisation_kinds`);
 * a *window* of year groups, always relative to the pupil's year group in the report's year:
   ``this_year`` (that academic year only), ``key_stage`` (from the start of the pupil's
   current key stage up to now) or a fixed ``phase`` such as Y7-11, cut off at now;
-* a cut-off inside one year group (Provider Access Legislation: Year 9 counts only until
-  28 February).
+* a cut-off inside one year group (Provider Access Legislation: Year 9, Year 11 and Year 13
+  count only until 28 February);
+* for Benchmark 8, an adviser qualified to level 6 or above (on unless the school turns it
+  off).
+
+Phase 3 of the Provider Access Legislation is about what the school *offers*: an encounter
+counts for a pupil who took part, and for everyone on roll that day in a year group it was
+offered to (the careers leader records the offer; one pupil at a targeted session offers
+nothing to the rest of the year group).
 
 What a rule counts (`measure`): encounters, different providers (organisations), or different
 kinds of provider. A rule is *met* when the count reaches its threshold. Rules with a deadline
@@ -24,11 +34,12 @@ kinds of provider. A rule is *met* when the count reaches its threshold. Rules w
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
 from .academic import academic_year_bounds, academic_year_of, key_stage, year_group
+from .bands import BAND_LEGEND, BANDS, BandKey, band, percentage  # noqa: F401  (re-exported)
 
 # Provider types, matching OrganisationKind values (kept as plain strings: no model import).
 SIXTH_FORM = "sixth_form"
@@ -56,7 +67,7 @@ class Measure(StrEnum):
 
 class Scope(StrEnum):
     PUPIL = "pupil"  # the pupil took part
-    YEAR_GROUP = "year_group"  # offered to the pupil's year group: any classmate took part
+    YEAR_GROUP = "year_group"  # the pupil took part, or it was offered to their year group
 
 
 @dataclass(frozen=True)
@@ -160,13 +171,15 @@ RULES: tuple[Rule, ...] = (
          measure=Measure.PROVIDERS, cutoff=Cutoff(11, 2, 28),
          deadline="by 28 February in Year 11"),
     Rule("pal_y12_13", None, "PAL: 2 providers offered in Y12-13",
-         "Provider Access Legislation: two encounters with different providers of technical "
-         "education or apprenticeships offered in Years 12-13 (attendance is optional, so an "
-         "encounter counts for everyone in the year group once any of them took part).",
+         "Provider Access Legislation: encounters with two different providers of technical "
+         "education or apprenticeships offered in Year 12, or Year 13 until 28 February "
+         "(attendance is optional: an encounter counts for everyone on roll that day in a "
+         "year group it was offered to, and for any pupil who took part).",
          "Be offered talks from two different colleges or apprenticeship providers in Year 12 "
-         "or 13.",
+         "or early Year 13.",
          (12, 13), Window.PHASE, 2, phase=(12, 13), organisation_kinds=PAL_PROVIDERS,
-         measure=Measure.PROVIDERS, scope=Scope.YEAR_GROUP, deadline="by the end of Year 13"),
+         measure=Measure.PROVIDERS, cutoff=Cutoff(13, 2, 28), scope=Scope.YEAR_GROUP,
+         deadline="by 28 February in Year 13"),
 )
 RULES_BY_KEY: dict[str, Rule] = {rule.key: rule for rule in RULES}
 PAL_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.key.startswith("pal_"))
@@ -179,7 +192,8 @@ class RuleSettings:
     """Per-school choices: thresholds, and whether BM8 needs a level 6 adviser."""
 
     thresholds: Mapping[str, int] = field(default_factory=dict)
-    guidance_needs_level6: bool = False
+    # The 2025 statutory guidance: guidance counts only from an adviser qualified to level 6.
+    guidance_needs_level6: bool = True
 
     def threshold(self, rule: Rule) -> int:
         if rule.setting and rule.setting in self.thresholds:
@@ -200,7 +214,7 @@ def settings_from(raw: Mapping | None) -> RuleSettings:
         value = stored.get(key) if isinstance(stored, Mapping) else None
         if isinstance(value, int) and not isinstance(value, bool) and value in THRESHOLD_RANGE:
             thresholds[key] = value
-    return RuleSettings(thresholds, bool(raw.get("guidance_needs_level6", False)))
+    return RuleSettings(thresholds, bool(raw.get("guidance_needs_level6", True)))
 
 
 def settings_to(settings: RuleSettings, raw: Mapping | None = None) -> dict:
@@ -226,6 +240,7 @@ class EncounterFact:
     planned: bool = False
     deleted: bool = False
     adviser_level6: bool = False
+    adviser_named: bool = False  # an adviser's name was recorded
 
 
 @dataclass(frozen=True)
@@ -244,17 +259,22 @@ class RuleResult:
     count: int
     needed: int
     counted: tuple[int, ...]  # ids of the encounters that count
+    # Guidance interviews left out by the level 6 requirement (Benchmark 8), and why.
+    no_adviser: int = 0  # no adviser recorded
+    not_level6: int = 0  # an adviser not qualified to level 6
 
 
 # Pure functions -----------------------------------------------------------------------------
 
 def as_of_day(academic_year: int, today: date) -> date:
-    """The last day a report on `academic_year` looks at: today, or the year's last day."""
+    """The last day a report on `academic_year` looks at: today (or the chosen "as at" day),
+    or the year's last day when that is earlier."""
     return min(today, academic_year_bounds(academic_year)[1])
 
 
 def on_roll(pupil: PupilFact, academic_year: int, as_of: date) -> bool:
-    """On roll at some point between 1 September and `as_of` (joiners and leavers count)."""
+    """Measured in the year: on roll on some day between 1 September and `as_of`, so joiners
+    and leavers both count for the part of the year they were here."""
     start, _end = academic_year_bounds(academic_year)
     if pupil.joined_on and pupil.joined_on > as_of:
         return False
@@ -263,11 +283,23 @@ def on_roll(pupil: PupilFact, academic_year: int, as_of: date) -> bool:
     return True
 
 
+def on_roll_on(pupil: PupilFact, day: date) -> bool:
+    """On roll on `day`: admission date <= day <= leaving date (the last day on roll)."""
+    return ((pupil.joined_on is None or pupil.joined_on <= day)
+            and (pupil.left_on is None or day <= pupil.left_on))
+
+
 def applies(rule: Rule, pupil: PupilFact, academic_year: int) -> bool:
     """Is the pupil measured by this rule in that year (year group, and the HE flag)?"""
     if year_group(pupil.cohort, academic_year) not in rule.year_groups:
         return False
     return pupil.considering_he or not rule.only_considering_he
+
+
+def in_progress(rule: Rule, year: int) -> bool:
+    """Is a figure for `rule` in year group `year` progress towards a deadline still to come?
+    ("by the end of Year 11" read in Years 7-10.) The deadline's own year keeps its bands."""
+    return bool(rule.deadline) and rule.window is Window.PHASE and year < rule.phase[1]
 
 
 def window(rule: Rule, current_year_group: int) -> tuple[int, int]:
@@ -282,12 +314,17 @@ def window(rule: Rule, current_year_group: int) -> tuple[int, int]:
 
 
 def encounter_counts(rule: Rule, encounter: EncounterFact, cohort: int, academic_year: int,
-                     as_of: date, settings: RuleSettings | None = None) -> bool:
-    """Does this encounter count towards the rule for a pupil of `cohort` in `academic_year`?"""
+                     as_of: date, settings: RuleSettings | None = None,
+                     pupil: PupilFact | None = None) -> bool:
+    """Does this encounter count towards the rule for a pupil of `cohort` in `academic_year`?
+
+    With `pupil`, only while they were on roll (never before admission or after leaving)."""
     settings = settings or RuleSettings()
     if not encounter.meaningful or encounter.planned or encounter.deleted:
         return False
     if encounter.date > as_of:
+        return False
+    if pupil is not None and not on_roll_on(pupil, encounter.date):
         return False
     if rule.tag is not None and rule.tag not in encounter.benchmarks:
         return False
@@ -307,6 +344,19 @@ def encounter_counts(rule: Rule, encounter: EncounterFact, cohort: int, academic
     return True
 
 
+def left_out_by_level6(rule: Rule, encounter: EncounterFact, cohort: int, academic_year: int,
+                       as_of: date, settings: RuleSettings,
+                       pupil: PupilFact | None = None) -> str | None:
+    """Why a guidance interview does not count when only the level 6 requirement stops it:
+    "no_adviser" (nobody recorded) or "not_level6"; otherwise None."""
+    if rule.tag != 8 or not settings.guidance_needs_level6 or encounter.adviser_level6:
+        return None
+    relaxed = replace(settings, guidance_needs_level6=False)
+    if not encounter_counts(rule, encounter, cohort, academic_year, as_of, relaxed, pupil):
+        return None
+    return "not_level6" if encounter.adviser_named else "no_adviser"
+
+
 def measure(rule: Rule, counted: Iterable[EncounterFact]) -> int:
     """The number the rule compares with its threshold."""
     counted = list(counted)
@@ -324,59 +374,17 @@ def is_met(rule: Rule, count: int, settings: RuleSettings | None = None) -> bool
 def evaluate(rule: Rule, pupil: PupilFact, encounters: Iterable[EncounterFact],
              academic_year: int, as_of: date,
              settings: RuleSettings | None = None) -> RuleResult:
-    """One pupil against one rule. `encounters` are those the pupil took part in (or, for a
-    year-group rule, those anyone in the pupil's year group took part in)."""
+    """One pupil against one rule. `encounters` are those the pupil took part in (and, for a
+    year-group rule, those offered to the pupil's year group). Only those on days the pupil
+    was on roll count."""
     settings = settings or RuleSettings()
     needed = settings.threshold(rule)
-    counted = sorted((e for e in encounters
-                      if encounter_counts(rule, e, pupil.cohort, academic_year, as_of, settings)),
-                     key=lambda e: (e.date, e.id))
+    encounters = list(encounters)
+    counted = sorted((e for e in encounters if encounter_counts(
+        rule, e, pupil.cohort, academic_year, as_of, settings, pupil)), key=lambda e: (e.date, e.id))
     count = measure(rule, counted)
     ids = tuple(dict.fromkeys(e.id for e in counted))
-    return RuleResult(rule, applies(rule, pupil, academic_year), count >= needed, count, needed, ids)
-
-
-def percentage(met: int, total: int) -> int | None:
-    """Whole-number percentage, rounded half up; None when nobody is measured."""
-    if total <= 0:
-        return None
-    return (200 * met + total) // (2 * total)
-
-
-BANDS = ((90, "high", "Strong"), (70, "good", "Good"), (40, "mid", "Patchy"), (0, "low", "Low"))
-
-
-@dataclass(frozen=True)
-class BandKey:
-    """One line of the dashboard's colour key: "Good: 70-89%"."""
-
-    css: str
-    word: str
-    scale: str
-
-
-def _band_legend() -> tuple[BandKey, ...]:
-    keys, ceiling = [], None
-    for floor, css, word in BANDS:
-        if ceiling is None:
-            scale = f"{floor}% or more"
-        elif floor == 0:
-            scale = f"under {ceiling}%"
-        else:
-            scale = f"{floor}-{ceiling - 1}%"
-        keys.append(BandKey(css, word, scale))
-        ceiling = floor
-    return tuple(keys)
-
-
-BAND_LEGEND = _band_legend()  # strongest first, read from BANDS so the key never drifts
-
-
-def band(percent: int | None) -> tuple[str, str]:
-    """(css class, word) for a percentage, so the scale reads without colour too."""
-    if percent is None:
-        return "none", "Not measured"
-    for floor, css, word in BANDS:
-        if percent >= floor:
-            return css, word
-    return "low", "Low"
+    reasons = [left_out_by_level6(rule, e, pupil.cohort, academic_year, as_of, settings, pupil)
+               for e in {e.id: e for e in encounters}.values()]
+    return RuleResult(rule, applies(rule, pupil, academic_year), count >= needed, count, needed,
+                      ids, reasons.count("no_adviser"), reasons.count("not_level6"))

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -32,6 +30,11 @@ class EncounterForm(Form):
     organisation_kind = SelectField("Type of a new organisation", choices=ORG_KIND_CHOICES,
                                     default="")
     group = SelectField("Pupils from", validate_choice=False)
+    offered = BooleanField(
+        "Offered to the whole year group",
+        description="Tick when every pupil in the year group was offered it, including those "
+                    "who did not come (Provider Access: Years 12 and 13 must be offered "
+                    "provider encounters). Leave it unticked for a session for chosen pupils.")
     # The starting value comes from the school's per-kind setting (encounters.settings).
     meaningful = BooleanField("Meaningful encounter", default=False, description=MEANING_2025)
     benchmarks = MultiCheckboxField("Benchmarks", choices=BENCHMARK_CHOICES, coerce=choice_id,
@@ -40,11 +43,13 @@ class EncounterForm(Form):
     submission_key = HiddenField()
 
     def validate_date(self, field):
-        if field.data is None:
-            return
-        today = today_london()
-        if field.data > today + timedelta(days=365):
-            raise ValidationError("That date is more than a year away. Check the year.")
+        """The quick log records what has happened: a future date is a planned event."""
+        if field.data is not None and field.data > today_london():
+            raise ValidationError(FUTURE_DATE)
+
+
+FUTURE_DATE = ("That date is after today. The quick log is for what has already happened: "
+               "plan a future event instead, and take its register on the day.")
 
 
 class EncounterFilterForm(FilterForm):

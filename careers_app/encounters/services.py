@@ -4,18 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, insert, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit_trail
 from ..database import contains_pattern, write_transaction
-from ..domain.academic import cohort_for
+from ..domain.academic import academic_year_of, cohort_for
 from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind, clean_benchmarks
 from ..domain.errors import InputError
 from ..domain.parsing import clean_text
 from ..domain.search_text import fold
 from ..extensions import db
-from ..models import Encounter, Organisation, Participation, Pupil, User
+from ..models import (Encounter, EncounterOffer, Organisation, Participation, Pupil, PupilYear,
+                      User)
 from ..models.base import utcnow
 from ..organisations.directory import group_suggestions
 from ..pupils.services import pupils_by_ids
@@ -39,6 +40,8 @@ class EncounterDetails:
     notes: str = ""
     # Empty means "the defaults for the kind".
     benchmarks: tuple[int, ...] = field(default_factory=tuple)
+    # Offered to the whole year group(s) of the pupils ticked (Provider Access phase 3).
+    offered: bool = False
 
 
 @dataclass
@@ -79,28 +82,52 @@ def check_pupils(school_id: int, pupil_ids: list[int],
     return pupils
 
 
-def check_pupil_ids(school_id: int, pupil_ids: list[int],
-                    kind: EncounterKind | None = None) -> list[int]:
-    """The ticked pupils' ids, sorted, checked against the roll with one SELECT of ids; or
-    an InputError naming what is wrong."""
+@dataclass(frozen=True)
+class Ticked:
+    """A ticked pupil as they were in the encounter's academic year."""
+
+    id: int
+    cohort: int
+    tutor_group: str | None  # that year's group (PupilYear), else the current one
+
+
+def check_ticked(school_id: int, pupil_ids: list[int], kind: EncounterKind | None,
+                 academic_year: int) -> list[Ticked]:
+    """The ticked pupils, by id, checked against the roll with one SELECT, each with their
+    cohort and the tutor group they were in during `academic_year`; or an InputError."""
     wanted = _wanted(pupil_ids, kind)
-    found = db.session.scalars(select(Pupil.id).where(Pupil.school_id == school_id,
-                                                      Pupil.id.in_(wanted))).all()
-    _refuse_missing(len(wanted) - len(found))
-    return sorted(found)
+    rows = db.session.execute(
+        select(Pupil.id, Pupil.cohort, func.coalesce(PupilYear.tutor_group, Pupil.tutor_group))
+        .outerjoin(PupilYear, and_(PupilYear.pupil_id == Pupil.id,
+                                   PupilYear.academic_year == academic_year))
+        .where(Pupil.school_id == school_id, Pupil.id.in_(wanted))).all()
+    _refuse_missing(len(wanted) - len(rows))
+    return sorted((Ticked(*row) for row in rows), key=lambda t: t.id)
 
 
-def _add_participations(school_id: int, encounter_id: int, pupil_ids: list[int]) -> None:
+def _add_participations(school_id: int, encounter_id: int, ticked: list[Ticked]) -> None:
     """One multi-row INSERT (per ROWS_PER_INSERT pupils) and one audit entry for them all:
     the ORM would send one INSERT per pupil, and its write hook never sees a bulk insert."""
     table = Participation.__table__
     created: list[int] = []
-    for start in range(0, len(pupil_ids), ROWS_PER_INSERT):
-        rows = [{"school_id": school_id, "encounter_id": encounter_id, "pupil_id": pupil_id,
-                 "reflection": "", "agreed_actions": ""}
-                for pupil_id in pupil_ids[start:start + ROWS_PER_INSERT]]
+    for start in range(0, len(ticked), ROWS_PER_INSERT):
+        rows = [{"school_id": school_id, "encounter_id": encounter_id, "pupil_id": pupil.id,
+                 "reflection": "", "agreed_actions": "", "tutor_group": pupil.tutor_group}
+                for pupil in ticked[start:start + ROWS_PER_INSERT]]
         created += db.session.scalars(insert(table).values(rows).returning(table.c.id)).all()
     audit_trail.record_rows("create", "participation", sorted(created), school_id)
+
+
+def offered_cohorts(ticked: list[Ticked], offered: bool) -> list[int]:
+    """The year groups (cohorts) an encounter is offered to: those of the pupils ticked."""
+    return sorted({t.cohort for t in ticked}) if offered else []
+
+
+def set_offers(encounter: Encounter, cohorts: list[int]) -> None:
+    """The year groups the encounter is offered to, keeping the rows already there."""
+    current = {offer.cohort: offer for offer in encounter.offers}
+    encounter.offers = [current.get(c) or EncounterOffer(school_id=encounter.school_id, cohort=c)
+                        for c in cohorts]
 
 
 def find_or_create_organisation(school_id: int, name: str,
@@ -154,13 +181,18 @@ def log_encounter_for_group(*, school_id: int, user: User, details: EncounterDet
         with write_transaction():
             if key and (existing := _id_by_submission_key(school_id, key)) is not None:
                 return LogResult(existing, created=False)
-            ids = check_pupil_ids(school_id, pupil_ids, details.kind)
+            ticked = check_ticked(school_id, pupil_ids, details.kind,
+                                  academic_year_of(details.date))
             encounter = new_encounter(school_id, user_id, submission_key=key)
             _apply_details(encounter, school_id, details)
             db.session.add(encounter)
             db.session.flush()
             encounter_id = encounter.id
-            _add_participations(school_id, encounter_id, ids)
+            _add_participations(school_id, encounter_id, ticked)
+            if cohorts := offered_cohorts(ticked, details.offered):
+                db.session.execute(insert(EncounterOffer.__table__).values(
+                    [{"school_id": school_id, "encounter_id": encounter_id, "cohort": c}
+                     for c in cohorts]))
         return LogResult(encounter_id, created=True)
     except IntegrityError:
         # A concurrent double submit won the race: show the encounter it wrote.
@@ -174,12 +206,15 @@ def update_encounter(encounter: Encounter, details: EncounterDetails, pupil_ids:
     """Change an encounter's details and participants in one transaction."""
     school_id = encounter.school_id
     with write_transaction():
-        keep = set(check_pupil_ids(school_id, pupil_ids, details.kind))
+        ticked = check_ticked(school_id, pupil_ids, details.kind, academic_year_of(details.date))
+        keep = {t.id: t for t in ticked}
         _apply_details(encounter, school_id, details)
         current = {part.pupil_id: part for part in encounter.participations}
         encounter.participations = (
             [part for pid, part in current.items() if pid in keep]
-            + [Participation(school_id=school_id, pupil_id=pid) for pid in keep - current.keys()])
+            + [Participation(school_id=school_id, pupil_id=pid, tutor_group=keep[pid].tutor_group)
+               for pid in keep.keys() - current.keys()])
+        set_offers(encounter, offered_cohorts(ticked, details.offered))
         encounter.updated_at = utcnow()
 
 
@@ -198,6 +233,8 @@ def record_guidance(pupil: Pupil, user: User, details: GuidanceDetails) -> Encou
     """A guidance interview: an encounter of that kind with this one pupil and the actions agreed."""
     adviser = " ".join(details.adviser_name.split())
     with write_transaction():
+        (ticked,) = check_ticked(pupil.school_id, [pupil.id], EncounterKind.GUIDANCE_INTERVIEW,
+                                 academic_year_of(details.date))
         encounter = new_encounter(
             pupil.school_id, user.id, meaningful=details.meaningful, notes=details.notes.strip(),
             adviser_name=adviser, adviser_level6=details.adviser_level6,
@@ -206,6 +243,7 @@ def record_guidance(pupil: Pupil, user: User, details: GuidanceDetails) -> Encou
                            EncounterKind.GUIDANCE_INTERVIEW, details.date)
         set_benchmarks(encounter)
         encounter.participations = [Participation(school_id=pupil.school_id, pupil_id=pupil.id,
+                                                  tutor_group=ticked.tutor_group,
                                                   agreed_actions=details.agreed_actions.strip())]
         db.session.add(encounter)
     return encounter

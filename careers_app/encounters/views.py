@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_login import current_user
 
 from ..domain.benchmarks import EncounterKind, OrganisationKind
+from ..domain.dates import today_london
 from ..forms import int_list, options, valid_or_400
 from ..pupils.services import group_options, parse_group, pupils_by_ids, pupils_in_group
 from ..security import admin_required, require_staff
@@ -34,7 +35,18 @@ def _details(form: EncounterForm) -> services.EncounterDetails:
         meaningful=form.meaningful.data,
         notes=form.notes.data or "",
         benchmarks=tuple(form.benchmarks.data or ()) if current_user.is_admin else (),
+        offered=bool(form.offered.data),
     )
+
+
+def _plan_link(form: EncounterForm) -> str | None:
+    """For a future date: the planned-event form with what was typed already filled in."""
+    if form.date.data is None or form.date.data <= today_london():
+        return None
+    group = parse_group(form.group.data)
+    return url_for("events.new", title=form.title.data or "", kind=form.kind.data,
+                   date=form.date.data.isoformat(), organisation=form.organisation.data or "",
+                   invited_groups=[group.key] if group else [])
 
 
 def _checklist(group_key: str | None, ticked: set[int] | None, extra_ids=()):
@@ -61,6 +73,7 @@ def _default_group_key(options) -> str:
 
 def _form_page(form: EncounterForm, *, encounter=None, status: int = 200, ticked=None,
                extra_ids=(), pupil_error: str | None = None, defaults=None):
+    """The quick log or edit form. A new log for a whole year group starts "offered"."""
     groups = group_options(_school_id())
     form.group.choices = (
         options([("", "Choose a group")])
@@ -69,10 +82,12 @@ def _form_page(form: EncounterForm, *, encounter=None, status: int = 200, ticked
     if not form.group.data:
         form.group.data = _default_group_key(groups)
     group, pupils, ticked = _checklist(form.group.data, ticked, extra_ids)
+    if status == 200 and encounter is None:
+        form.offered.data = bool(group and group.kind == "year")
     known = encounter.organisation.name if encounter and encounter.organisation else None
     return render("encounters/form.html", fragment="encounter_form", status=status, form=form,
                   encounter=encounter, group=group, pupils=pupils, ticked=ticked,
-                  pupil_error=pupil_error, known_organisation=known,
+                  pupil_error=pupil_error, known_organisation=known, plan_link=_plan_link(form),
                   # A plain string: WTForms escapes its quotes inside the attribute.
                   meaningful_defaults=json.dumps(defaults, sort_keys=True) if defaults else "")
 
@@ -214,7 +229,8 @@ def edit(encounter_id: int):
     current_ids = {part.pupil_id for part in encounter.participations}
     form = EncounterForm(obj=encounter, organisation=encounter.organisation.name
                          if encounter.organisation else "",
-                         benchmarks=list(encounter.benchmarks), group="")
+                         benchmarks=list(encounter.benchmarks), group="",
+                         offered=bool(encounter.offers))
     form.kind.data = encounter.kind.value
     return _form_page(form, encounter=encounter, ticked=current_ids, extra_ids=current_ids)
 

@@ -6,6 +6,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..domain.benchmarks import EncounterKind
 from ..encounters.forms import KIND_CHOICES
+from ..domain.errors import InputError
+from ..domain.parsing import clean_text, parse_date
 from ..forms import DayField, Form, MultiCheckboxField
 
 
@@ -23,3 +25,34 @@ class EventForm(Form):
                            description='For example "Sports hall".')
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
     invited_groups = MultiCheckboxField("Invited groups", validate_choice=False)
+
+
+PREFILLED = ("title", "kind", "date", "organisation", "location")
+
+
+def prefill(args) -> dict:
+    """Starting values for a new event from the query string: the quick log sends a future
+    date here with what was typed. Anything unreadable is left out (the form starts blank)."""
+    data: dict = {}
+    for name in PREFILLED:
+        try:
+            value = clean_text(args.get(name, ""), field_name=name).strip()[:200]
+        except InputError:
+            continue
+        if value:
+            data[name] = value
+    if data.get("kind") not in {value for value, _label in _kind_values()}:
+        data.pop("kind", None)
+    if "date" in data:
+        try:
+            data["date"] = parse_date(data["date"], field_name="date")
+        except InputError:
+            data.pop("date")
+    groups = [g for g in args.getlist("invited_groups")[:50] if isinstance(g, str)]
+    if groups:
+        data["invited_groups"] = groups
+    return data
+
+
+def _kind_values():
+    return [(choice.value, choice.label) for choice in KIND_CHOICES]

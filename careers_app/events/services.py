@@ -15,7 +15,8 @@ from ..database import write_transaction
 from ..domain.benchmarks import ENCOUNTER_KINDS, EncounterKind
 from ..domain.errors import InputError
 from ..encounters.building import describe_encounter, new_encounter, set_benchmarks
-from ..encounters.services import check_pupils, find_or_create_organisation
+from ..domain.academic import cohort_for
+from ..encounters.services import check_ticked, find_or_create_organisation, set_offers
 from ..domain.errors import InputError
 from ..extensions import db
 from ..models import Encounter, Participation, Pupil, User
@@ -125,14 +126,19 @@ def can_change(user: User, encounter: Encounter) -> bool:
 
 
 def take_register(encounter: Encounter, pupil_ids: list[int], today: date) -> None:
-    """The pupils who came: participations written and the event counted, in one transaction."""
+    """The pupils who came: participations written (each with the pupil's tutor group that
+    year) and the event counted, in one transaction. The year groups it invited were offered
+    it (Provider Access phase 3), whoever came."""
     if encounter.date > today:
         raise InputError("pupil_ids", "The register can be taken on the day of the event "
                                            "or afterwards.")
     with write_transaction():
-        pupils = check_pupils(encounter.school_id, pupil_ids)
+        pupils = check_ticked(encounter.school_id, pupil_ids, None, encounter.academic_year)
         current = {p.pupil_id: p for p in encounter.participations}
         encounter.participations = [current.get(p.id) or Participation(
-            school_id=encounter.school_id, pupil_id=p.id) for p in pupils]
+            school_id=encounter.school_id, pupil_id=p.id, tutor_group=p.tutor_group)
+            for p in pupils]
+        set_offers(encounter, sorted({cohort_for(int(g.value), encounter.academic_year)
+                                      for g in invited_groups(encounter) if g.kind == "year"}))
         encounter.planned = False
         encounter.updated_at = utcnow()

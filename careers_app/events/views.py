@@ -12,7 +12,7 @@ from ..pupils.services import group_options
 from ..security import require_staff
 from ..templating import redirect_after_write, render
 from . import services
-from .forms import EventForm
+from .forms import EventForm, prefill
 
 bp = Blueprint("events", __name__, url_prefix="/plans/events")
 bp.before_request(require_staff)
@@ -68,7 +68,8 @@ def _save(form: EventForm, event=None):
 
 @bp.get("/new")
 def new():
-    return _form_page(_form())
+    """The planned-event form; the quick log links here with a future date's details."""
+    return _form_page(_form(EventForm(formdata=None, data=prefill(request.args))))
 
 
 @bp.post("/new")

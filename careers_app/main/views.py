@@ -7,7 +7,7 @@ from ..domain.dates import today_london
 from ..extensions import db
 from ..placements.services import for_me as my_placements
 from ..pupils.services import own_participation, pupil_record, save_reflection
-from ..pupils.summary import pupil_summary
+from ..pupils.summary import happened_and_coming_up, has_happened, pupil_summary
 from ..reports.pages import dashboard
 from .services import tutor_group_progress
 from ..security import public
@@ -36,7 +36,8 @@ def me():
         abort(404)
     pupil = current_user.pupil
     today = today_london()
-    return render("main/me.html", pupil=pupil, record=pupil_record(pupil),
+    record, coming_up = happened_and_coming_up(pupil_record(pupil), today)
+    return render("main/me.html", pupil=pupil, record=record, coming_up=coming_up,
                   academic_year=academic_year_of(today), summary=pupil_summary(pupil, today),
                   placements=my_placements(pupil, today))
 
@@ -48,8 +49,10 @@ def _own_pupil():
 
 
 def _own_participation(encounter_id: int):
+    """The pupil's own part in an encounter that has happened (a future one has nothing to
+    reflect on yet), or 404."""
     participation = own_participation(_own_pupil(), encounter_id)
-    if participation is None:
+    if participation is None or not has_happened(participation.encounter, today_london()):
         abort(404)
     return participation
 

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 typed models, one module per aggregate. Importing this registers them all."""
 from .calendar import CalendarToken, FeedScope, PlanFeedVersion
-from .encounter import Encounter, EncounterBenchmark, Organisation, Participation
+from .encounter import Encounter, EncounterBenchmark, EncounterOffer, Organisation, Participation
 from .pupil import Pupil, PupilYear
 from .school import School
 from .security import AuditLog, LoginAttempt

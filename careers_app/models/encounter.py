@@ -89,6 +89,9 @@ class Encounter(SchoolOwned, db.Model):
         cascade="all, delete-orphan", order_by="EncounterBenchmark.benchmark", lazy="selectin")
     participations: Mapped[list[Participation]] = relationship(
         back_populates="encounter", cascade="all, delete-orphan")
+    # The year groups it was offered to (Provider Access phase 3); loaded only when read.
+    offers: Mapped[list[EncounterOffer]] = relationship(
+        cascade="all, delete-orphan", order_by="EncounterOffer.cohort")
 
     @property
     def benchmarks(self) -> tuple[int, ...]:
@@ -136,3 +139,20 @@ class Participation(SchoolOwned, db.Model):
 
     encounter: Mapped[Encounter] = relationship(back_populates="participations")
     pupil: Mapped[Pupil] = relationship()
+
+
+class EncounterOffer(SchoolOwned, db.Model):
+    """An encounter offered to a whole year group (the pupils of one cohort on roll that day).
+
+    The Provider Access Legislation's phase 3 asks schools to *offer* provider encounters to
+    every pupil in Years 12-13; attendance is optional. The careers leader records the offer
+    (the quick log does by default when it logs for a whole year group), so one pupil at a
+    targeted session no longer counts for the rest of the year group.
+    """
+
+    encounter_id: Mapped[int] = mapped_column(
+        ForeignKey("encounter.id", ondelete="CASCADE"), primary_key=True)
+    # The year group, stored as the cohort so it never goes stale (domain.academic).
+    cohort: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    __table_args__ = (Index("ix_encounter_offer_school_cohort", "school_id", "cohort"),)

@@ -16,6 +16,7 @@ from ..domain.rules import EncounterFact, RuleResult, encounter_counts
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Organisation, Pupil
 from ..reports.services import own_progress, school_settings
+from .services import PupilRecord, YearRecord
 
 
 @dataclass
@@ -72,3 +73,27 @@ def pupil_summary(pupil: Pupil, today: date) -> PupilSummary:
     own = own_progress(pupil, today)
     return PupilSummary(progress_lines(own.results, next_events(pupil, own.results, today)),
                         own.encounters)
+
+
+def happened_and_coming_up(record: PupilRecord, today: date) -> tuple[PupilRecord, list[Encounter]]:
+    """The record as it stands today, and what is dated after today, soonest first.
+
+    Something in the future has not happened: it is not among "everything you have taken
+    part in", counts for no rule and cannot be reflected on; the pupil sees it as coming up.
+    """
+    happened = PupilRecord()
+    coming_up: list[Encounter] = []
+    for year in record:
+        past = [e for e in year.encounters if e.date <= today]
+        coming_up += [e for e in year.encounters if e.date > today]
+        if past:
+            happened.append(YearRecord(year.academic_year, past))
+    happened.guidance = [g for g in getattr(record, "guidance", []) if g.date <= today]
+    happened.reflections = getattr(record, "reflections", {})
+    coming_up.sort(key=lambda e: (e.date, e.id))
+    return happened, coming_up
+
+
+def has_happened(encounter: Encounter, today: date) -> bool:
+    """Only what has happened can be reflected on."""
+    return encounter.date <= today

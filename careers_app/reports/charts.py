@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain.rules import Rule, band
+from ..domain.rules import Rule
 
 WIDTH, HEIGHT = 320, 170
 TOP, BOTTOM, LEFT, RIGHT = 12, 30, 34, 8
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 COLOURS = {"high": "#1e6b34", "good": "#4a8c3f", "mid": "#b36b00", "low": "#b3261e",
-           "none": "#8a9099"}
+           "progress": "#3d6a9e", "none": "#8a9099"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def bar_chart(rule: Rule, cells) -> Chart:
         cell = cells[year]
         percent = cell.percent
         height = PLOT_HEIGHT * (percent or 0) / 100
-        css, word = band(percent)
+        css, word = cell.band
         bars.append(Bar(year, percent, cell.met, cell.total, x=LEFT + index * slot + slot * 0.15,
                         y=HEIGHT - BOTTOM - height, width=slot * 0.7, height=height, css=css,
                         word=word))

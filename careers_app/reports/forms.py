@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, SelectField
+from wtforms.validators import Optional
 
 from ..domain.academic import academic_year_label
 from ..domain.pupil_flags import send_label
-from ..forms import FilterForm, Form, options, whole_number_field
+from ..forms import DayField, FilterForm, Form, options, whole_number_field
 from .services import Filters
 
 SEND_CHOICES = options([("", "Everyone"), ("any", "SEND (K or E)"), ("K", send_label("K")),
@@ -22,6 +23,9 @@ class ReportFilterForm(FilterForm):
     send = SelectField("SEND", choices=SEND_CHOICES, default="")
     disadvantaged = SelectField("Disadvantaged (Pupil Premium)", choices=YES_NO_CHOICES, default="")
     looked_after = SelectField("Looked after", choices=YES_NO_CHOICES, default="")
+    as_at = DayField("As at", validators=[Optional()],
+                     description="Leave blank for today. The figures as they stood at the end "
+                                 "of that day.")
 
     def set_choices(self, current_year: int, tutor_groups: list[str]) -> None:
         self.year.choices = options((str(y), academic_year_label(y))
@@ -51,4 +55,6 @@ class RuleSettingsForm(Form):
         "Further workplace experiences needed in Years 12-13 (Benchmark 6)", 1, 10,
         "The Gatsby Benchmarks ask for at least 1 more.")
     guidance_needs_level6 = BooleanField(
-        "Count only guidance interviews with an adviser qualified to level 6 (Benchmark 8)")
+        "Count only guidance interviews with an adviser qualified to level 6 (Benchmark 8)",
+        description="The 2025 statutory guidance asks for this, so it is on unless you switch "
+                    "it off. With it off, the dashboard says so beside the Benchmark 8 figures.")

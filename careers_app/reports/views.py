@@ -29,11 +29,13 @@ def benchmarks():
 
 @bp.get("/benchmarks.csv")
 def benchmarks_csv():
-    """The matrix as CSV: one row per rule and year group."""
-    _form, year, filters, today = filter_form(with_tutor_groups=False)
-    matrix = services.benchmark_matrix(current_user.school_id, year, today, filters)
+    """The matrix as CSV: one row per rule and year group, as at the day chosen."""
+    report = filter_form(with_tutor_groups=False)
+    _form, year, filters, today = report
+    matrix = services.benchmark_matrix(current_user.school_id, year, today, filters,
+                                       report.as_at)
     header = ["Academic year", "Rule", "Benchmark", "Rule description", "Year group",
-              "Pupils met", "Pupils measured", "Percent"]
+              "Pupils met", "Pupils measured", "Percent", "As at", "In progress"]
     if filters.active:
         header += [f"Filtered ({filters.describe()}) met", "Filtered measured", "Filtered percent"]
     rows = []
@@ -41,7 +43,8 @@ def benchmarks_csv():
         for year_group in rule.year_groups:
             cell = matrix.cells[(rule.key, year_group)]
             row = [academic_year_label(year), rule.key, rule.label, rule.title, year_group,
-                   cell.met, cell.total, "" if cell.percent is None else cell.percent]
+                   cell.met, cell.total, "" if cell.percent is None else cell.percent,
+                   matrix.as_of.isoformat(), "Yes" if cell.in_progress else ""]
             if filters.active:
                 part = matrix.filtered_cell(rule, year_group)
                 row += [part.met, part.total, "" if part.percent is None else part.percent]
@@ -58,32 +61,36 @@ def _rule_or_404(rule_key: str, year_group: int):
 
 
 def _gaps(rule_key: str, year_group: int):
-    """The rule, the filter form, its year and filters, and (who has not met it, how many
-    are measured)."""
+    """The rule, the report asked for, the school's rule settings, and (who has not met it,
+    how many are measured)."""
     rule = _rule_or_404(rule_key, year_group)
-    form, year, filters, today = filter_form()
-    return rule, form, year, filters, services.gap_list(current_user.school_id, rule,
-                                                        year_group, year, today, filters)
+    report = filter_form()
+    _form, year, filters, today = report
+    settings = services.school_settings(current_user.school_id)
+    return rule, report, settings, services.gap_list(current_user.school_id, rule, year_group,
+                                                     year, today, filters, report.as_at, settings)
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>")
 @audit_trail.shows_special_data
 def gaps(rule_key: str, year_group: int):
     """Pupils in a year group who have not met a rule, with the quick-log button."""
-    rule, form, year, filters, (gap_rows, measured) = _gaps(rule_key, year_group)
-    return render("reports/gaps.html", fragment="results", form=form, rule=rule,
-                  year_group=year_group, year=year, filters=filters, gaps=gap_rows,
-                  measured=measured, on_roll_ids=still_on_roll(gap_rows),
-                  args=report_args(year, filters))
+    rule, report, settings, (gap_rows, measured) = _gaps(rule_key, year_group)
+    return render("reports/gaps.html", fragment="results", form=report.form, rule=rule,
+                  year_group=year_group, year=report.year, filters=report.filters, gaps=gap_rows,
+                  measured=measured, on_roll_ids=still_on_roll(gap_rows), report=report,
+                  settings=settings,
+                  args=report_args(report.year, report.filters, report.as_at))
 
 
 @bp.get("/benchmarks/<rule_key>/<int:year_group>.csv")
 @audit_trail.shows_special_data
 def gaps_csv(rule_key: str, year_group: int):
-    rule, _form, year, _filters, (gap_rows, _measured) = _gaps(rule_key, year_group)
+    rule, report, _settings, (gap_rows, _measured) = _gaps(rule_key, year_group)
     return csv_response(
-        f"not-met-{rule.key}-year{year_group}-{academic_year_label(year).replace('/', '-')}.csv",
-        _pupil_header(), (_pupil_row(g, year) for g in gap_rows))
+        f"not-met-{rule.key}-year{year_group}-{academic_year_label(report.year).replace('/', '-')}"
+        ".csv", [*_pupil_header(), "Not counted"],
+        ([*_pupil_row(g, report.year), g.why_not_counted] for g in gap_rows))
 
 
 def _pupil_header() -> list[str]:
@@ -103,19 +110,21 @@ def _pupil_row(gap: services.Gap, year: int) -> list:
 @audit_trail.shows_special_data
 def pal():
     """Provider Access Legislation: per phase, per pupil, providers met and who is short."""
-    form, year, filters, today = filter_form()
+    report = filter_form()
+    form, year, filters, today = report
     show_all = request.args.get("show") == "all"
-    phases = services.pal_report(current_user.school_id, year, today, filters)
+    phases = services.pal_report(current_user.school_id, year, today, filters, report.as_at)
     return render("reports/pal.html", fragment="results", form=form, phases=phases, year=year,
-                  filters=filters, show_all=show_all, today=today,
-                  args=report_args(year, filters))
+                  filters=filters, show_all=show_all, today=today, report=report,
+                  args=report_args(year, filters, report.as_at))
 
 
 @bp.get("/pal.csv")
 @audit_trail.shows_special_data
 def pal_csv():
-    _form, year, filters, today = filter_form()
-    phases = services.pal_report(current_user.school_id, year, today, filters)
+    report = filter_form()
+    _form, year, filters, today = report
+    phases = services.pal_report(current_user.school_id, year, today, filters, report.as_at)
     rows = ([phase.rule.title, *_pupil_row(g, year), "Met" if g.met else "Short"]
             for phase in phases for g in phase.rows)
     return csv_response(f"provider-access-{academic_year_label(year).replace('/', '-')}.csv",
@@ -124,13 +133,16 @@ def pal_csv():
 
 @bp.get("/encounters.csv")
 def encounters_csv():
-    """Every encounter of a year with its participants: one row per pupil who took part."""
-    _form, year, _filters, _today = filter_form(with_tutor_groups=False)
+    """Every encounter of a year (up to the "as at" day, when one is chosen) with its
+    participants: one row per pupil who took part, with the tutor group they were in then."""
+    report = filter_form(with_tutor_groups=False)
+    year = report.year
     header = ["Encounter id", "Date", "Title", "Type", "Organisation", "Organisation type",
               "Benchmarks", "Meaningful", "Planned", "UPN", "Pupil", "Year group", "Tutor group"]
 
     def rows():
-        for row, benchmarks in services.encounter_export_rows(current_user.school_id, year):
+        for row, benchmarks in services.encounter_export_rows(current_user.school_id, year,
+                                                              report.as_at):
             name = (f"{row.surname}, {row.preferred_forename or row.legal_forename}"
                     if row.upn else "")
             yield [row.id, row.date.isoformat(), row.title, kind_label(row.kind),

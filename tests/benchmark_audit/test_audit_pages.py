@@ -247,7 +247,8 @@ def test_measured_evidence_equals_the_dashboard_figure(client, lead, make_audit,
                                                        make_encounter, make_organisation):
     pupils = {y: [make_pupil(y) for _ in range(3)] for y in (7, 8, 9, 10, 11, 12)}
     make_encounter(pupils[7][:2] + pupils[9][:1] + pupils[11], K.EMPLOYER_TALK)
-    make_encounter(pupils[11][:1], K.GUIDANCE_INTERVIEW)
+    make_encounter(pupils[11][:1], K.GUIDANCE_INTERVIEW, adviser_name="A. Adviser",
+                   adviser_level6=True)  # Benchmark 8 counts level 6 advisers only
     make_encounter(pupils[12][:1], K.EMPLOYER_TALK)
     audit_id = make_audit(lead)
     client.login("lead")

@@ -10,7 +10,7 @@ import pytest
 
 from careers_app.domain.academic import natural_sort
 from careers_app.domain.progress import (PAL_YEAR_GROUPS, Cell, Filters, Gap, PupilProgress,
-                                         add_pupil_counts, add_year_group_counts, build_matrix,
+                                         NO_ADVISER, NOT_LEVEL6, add_pupil_counts, build_matrix,
                                          encounter_facts, gap_rows, has_left, own_results,
                                          measured_rules, pal_phases, still_on_roll, tally)
 from careers_app.domain.rules import (BAND_LEGEND, PAL_RULES, RULES, RULES_BY_KEY, EncounterFact,
@@ -36,7 +36,8 @@ def pupil(year_group: int, *, counts=None, send="N", tutor_group="10A", he=False
 
 
 @pytest.mark.parametrize("left_on, expected", [
-    (None, False), (date(2026, 3, 14), True), (date(2026, 3, 15), True),
+    (None, False), (date(2026, 3, 14), True),
+    (date(2026, 3, 15), False),  # the leaving date is the last day on roll: here today
     (date(2026, 3, 16), False),  # leaving later this term: still on roll today
 ])
 def test_has_left(left_on, expected):
@@ -60,9 +61,35 @@ def test_counts_from_rows_per_pupil_and_per_year_group():
     a, b = pupil(12), pupil(13)
     rules = [RULES_BY_KEY["bm5_year"], RULES_BY_KEY["bm4_year"]]
     add_pupil_counts([a, b], [(a.id, 2, 1), (999, 5, 5)], rules)  # 999 is not on the roll
-    add_year_group_counts([a, b], [(a.cohort, 3)], [RULES_BY_KEY["pal_y12_13"]])
+    add_pupil_counts([a, b], [(a.id, 3)], [RULES_BY_KEY["pal_y12_13"]])
     assert (a.counts["bm5_year"], a.counts["bm4_year"], a.counts["pal_y12_13"]) == (2, 1, 3)
     assert (b.counts["bm5_year"], b.counts["pal_y12_13"]) == (0, 0)
+
+
+class _Row(tuple):
+    """A result row with labelled columns, as SQLAlchemy returns them."""
+
+    def __new__(cls, mapping):
+        row = super().__new__(cls, mapping.values())
+        row._mapping = mapping
+        return row
+
+
+@pytest.mark.parametrize("level6, count, left_out", [
+    (True, 0, (2, 1)),   # the requirement on: 3 interviews left out, and why
+    (False, 3, None),    # switched off: they all count
+])
+def test_guidance_left_out_by_level6_counts_only_when_switched_off(level6, count, left_out):
+    a = pupil(11)
+    rule = RULES_BY_KEY["bm8_pre16"]
+    row = _Row({"id": a.id, rule.key: 0, rule.key + NO_ADVISER: 2, rule.key + NOT_LEVEL6: 1})
+    add_pupil_counts([a], [row], [rule], lambda _school: RuleSettings(guidance_needs_level6=level6))
+    assert a.counts[rule.key] == count
+    assert a.left_out.get(rule.key) == left_out
+    gaps, _measured = gap_rows([a], rule, YEAR, RuleSettings(guidance_needs_level6=level6))
+    assert (gaps[0].why_not_counted if gaps else "") == (
+        "2 interviews not counted: no adviser recorded; 1 interview not counted: the adviser "
+        "is not qualified to level 6" if level6 else "")
 
 
 @pytest.mark.parametrize("filters, expected", [
@@ -95,11 +122,11 @@ def test_tally_counts_met_and_measured_per_year_group():
               pupil(12, he=True, counts={"bm7_he": 2}), pupil(12)]
     cells = tally(pupils, YEAR, RuleSettings())
     assert cells[(bm5.key, 9)] == Cell(1, 2)
-    assert cells[(he.key, 12)] == Cell(1, 1)  # only pupils considering HE are measured
+    assert cells[(he.key, 12)] == Cell(1, 1, in_progress=True)  # only those considering HE
     assert cells[(bm5.key, 7)] == Cell(0, 0)  # nobody in Year 7 still shows 0 / 0
-    assert cells[("bm6_pre16", 9)] == Cell(0, 2)  # needs 2
+    assert cells[("bm6_pre16", 9)] == Cell(0, 2, in_progress=True)  # needs 2, by Year 11
     lowered = tally(pupils, YEAR, RuleSettings({"bm6_pre16": 1}))
-    assert lowered[("bm6_pre16", 9)] == Cell(1, 2)
+    assert lowered[("bm6_pre16", 9)] == Cell(1, 2, in_progress=True)
 
 
 def test_matrix_has_the_filtered_group_beside_the_cohort():
@@ -126,7 +153,8 @@ def test_cell_band(percent, band):
 def test_band_legend_reads_the_thresholds():
     assert [(k.css, f"{k.word}: {k.scale}") for k in BAND_LEGEND] == [
         ("high", "Strong: 90% or more"), ("good", "Good: 70-89%"), ("mid", "Patchy: 40-69%"),
-        ("low", "Low: under 40%")]
+        ("low", "Low: under 40%"),
+        ("progress", "In progress: the deadline is in a later year group")]
 
 
 def test_gap_rows_and_who_can_be_ticked():
@@ -166,7 +194,8 @@ def test_pal_phases_list_the_shortest_first():
 
 def test_encounter_facts_fold_one_row_per_benchmark():
     row = dict(id=1, date=date(2025, 10, 1), organisation_id=4, kind="fe_college",
-               meaningful=True, planned=False, deleted_at=None, adviser_level6=False)
+               meaningful=True, planned=False, deleted_at=None, adviser_level6=False,
+               adviser_name="")
     rows = [SimpleNamespace(**row, benchmark=7), SimpleNamespace(**row, benchmark=5),
             SimpleNamespace(**{**row, "id": 2, "kind": None}, benchmark=None)]
     facts = encounter_facts(rows)

@@ -172,3 +172,39 @@ def test_meaningful_follows_the_schools_default_for_the_type_until_touched(app, 
     kind.select_option("employer_talk")
     assert meaningful.is_checked()
     assert page.problems == []
+
+
+def test_a_future_date_offers_the_planned_event_form_filled_in(app, page):
+    """Issue 12: the quick log is for what happened; a future date links to planning it."""
+    from datetime import timedelta
+
+    from careers_app.domain.dates import today_london
+
+    later = today_london() + timedelta(days=14)
+    browser_login(page, "tutor", DEMO_PASSWORD)
+    page.goto("/encounters/new")
+    page.get_by_label("Title").fill("Talk next fortnight")
+    page.get_by_label("Date").fill(later.isoformat())
+    page.get_by_role("button", name="Log encounter").first.click()
+    page.get_by_text("That date is after today.").first.wait_for()
+    page.get_by_role("link", name=f"Plan it as an event on").click()
+    page.get_by_role("heading", name="Plan an event").wait_for()
+    assert page.get_by_label("Title").input_value() == "Talk next fortnight"
+    assert page.get_by_label("Date").input_value() == later.isoformat()
+    assert page.get_by_label("Tutor group 10A").is_checked()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Encounter).where(
+            Encounter.title == "Talk next fortnight")) == 0
+    assert page.problems == []
+
+
+def test_choosing_a_year_group_ticks_offered(app, page):
+    browser_login(page, "tutor", DEMO_PASSWORD)
+    page.goto("/encounters/new")
+    offered = page.get_by_label("Offered to the whole year group")
+    assert not offered.is_checked()
+    page.get_by_label("Pupils from").select_option("yg:12")
+    page.get_by_text("in Year 12").first.wait_for()
+    offered = page.get_by_label("Offered to the whole year group")
+    assert offered.is_checked()
+    assert page.problems == []

@@ -1,118 +1,110 @@
-"""The dashboard's figures for a small school, against a hand-computed expectation.
+"""The dashboard's figures for a small school, against a hand-computed expectation, for
+three academic years: 2023/24 and 2024/25 (as at 31 August) and 2025/26 (as at 15 March 2026).
 
-The school covers every rule and every edge: 31 August versus 1 September, a joiner, leavers
-(before and during the year), non-meaningful, planned, deleted and future encounters, the
-same organisation twice where a rule needs different providers, and the Year 9 cut-off on
-28 February (and 29 February in a leap year, in its own test).
+The school covers every rule and every edge: 31 August versus 1 September, joiners (one with
+encounters from before they were admitted), leavers (before and during the year, and one on
+31 August, their last day on roll), a first import in November with September encounters
+back-filled (admission date 1 September), non-meaningful, planned, deleted and future
+encounters, the same organisation twice where a rule needs different providers, the Year 9
+and Year 13 cut-offs on 28 February (and 29 February in a leap year, in its own test), a
+phase 3 offer to a whole year group beside targeted Year 12 sessions, guidance from a level 6
+adviser, from one below level 6 and with no adviser recorded, and a pupil whose tutor group
+and one whose SEND status changed from year to year.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 
 from careers_app.domain.benchmarks import EncounterKind as K
-from careers_app.domain.rules import RULES, RULES_BY_KEY, EncounterFact, PupilFact, evaluate
-from careers_app.models import Encounter
+from careers_app.domain.rules import (RULES, RULES_BY_KEY, EncounterFact, PupilFact, RuleSettings,
+                                      as_of_day, evaluate)
+from careers_app.models import Encounter, EncounterOffer, PupilYear
 from careers_app.reports import services
 
 YEAR = 2025
 TODAY = date(2026, 3, 15)
+YEARS = (2023, 2024, 2025)
 
 
-@pytest.fixture
-def fixture_school(app, school, make_pupil, make_encounter, providers, make_organisation):
-    """Pupils and encounters for 2025/26 as of 15 March 2026. Returns the pupils by name."""
-    on = TODAY
-    p = {
-        "7a": make_pupil(7, on=on), "7b": make_pupil(7, on=on),
-        "9a": make_pupil(9, on=on), "9b": make_pupil(9, on=on),
-        "9c": make_pupil(9, on=on, joined_on=date(2026, 1, 10), disadvantaged=True),
-        "9d": make_pupil(9, on=on, left_on=date(2025, 7, 20)),
-        "9e": make_pupil(9, on=on, left_on=date(2025, 12, 1)),
-        "11a": make_pupil(11, on=on), "11b": make_pupil(11, on=on),
-        "11c": make_pupil(11, on=on, disadvantaged=True, send_status="K"),
-        "12a": make_pupil(12, on=on, considering_he=True), "12b": make_pupil(12, on=on),
-    }
-    org = providers
-    ev = make_encounter
-
-    # Year 7
-    ev([p["7a"]], K.CURRICULUM_LINKED, date(2025, 9, 10))
-    ev([p["7a"]], K.LABOUR_MARKET_INFO, date(2026, 1, 10))
-
-    # Year 9
-    ev([p["9a"]], K.LABOUR_MARKET_INFO, date(2023, 10, 1))       # Y7: BM2 in KS3
-    ev([p["9a"]], K.EMPLOYER_TALK, date(2025, 9, 1), organisation=org["employer"])  # 1 Sep
-    ev([p["9b"]], K.EMPLOYER_TALK, date(2025, 8, 31), organisation=org["employer"])  # 31 Aug
-    ev([p["9b"]], K.EMPLOYER_TALK, date(2025, 10, 5), planned=True)
-    ev([p["9b"]], K.EMPLOYER_TALK, date(2025, 10, 6),
-       deleted_at=datetime(2025, 10, 7, tzinfo=timezone.utc))
-    ev([p["9b"]], K.EMPLOYER_TALK, date(2026, 4, 1))             # after "today"
-    ev([p["9c"]], K.EMPLOYER_TALK, date(2026, 2, 1), meaningful=False)
-    ev([p["9d"], p["9e"]], K.EMPLOYER_TALK, date(2025, 10, 1))
-    # Provider Access, Y8-9: 9a two providers (Y9 on 28 Feb); 9b the same college twice;
-    # 9e one provider, the second on 1 March (too late).
-    ev([p["9a"], p["9b"], p["9e"]], K.COLLEGE, date(2024, 11, 10), organisation=org["fe_college"])
-    ev([p["9b"]], K.COLLEGE, date(2025, 2, 3), organisation=org["fe_college"])
-    ev([p["9a"]], K.APPRENTICESHIP_PROVIDER, date(2026, 2, 28), organisation=org["itp"])
-    ev([p["9e"]], K.APPRENTICESHIP_PROVIDER, date(2026, 3, 1), organisation=org["itp"])
-
-    # Year 11
-    ev([p["11a"]], K.WORKPLACE_VISIT, date(2024, 3, 1), organisation=org["employer"])  # Y9
-    ev([p["11a"]], K.WORK_EXPERIENCE, date(2025, 11, 1), organisation=org["employer"])
-    ev([p["11a"]], K.SIXTH_FORM, date(2024, 10, 1), organisation=org["sixth_form"])
-    ev([p["11a"], p["11b"]], K.COLLEGE, date(2024, 11, 1), organisation=org["fe_college"])
-    ev([p["11a"]], K.UNIVERSITY, date(2025, 10, 1), organisation=org["university"])
-    ev([p["11a"]], K.APPRENTICESHIP_PROVIDER, date(2026, 2, 20), organisation=org["itp"])
-    ev([p["11a"]], K.GUIDANCE_INTERVIEW, date(2025, 1, 15))
-    ev([p["11a"], p["11c"]], K.EMPLOYER_TALK, date(2026, 1, 20), organisation=org["employer"])
-    ev([p["11a"]], K.CURRICULUM_LINKED, date(2025, 9, 30))
-    ev([p["11b"]], K.WORKPLACE_VISIT, date(2025, 6, 1), organisation=org["employer"])
-    other_sixth_form = make_organisation("Other Sixth Form", "sixth_form")
-    ev([p["11b"]], K.SIXTH_FORM, date(2024, 10, 2), organisation=org["sixth_form"])
-    ev([p["11b"]], K.SIXTH_FORM, date(2025, 10, 2), organisation=other_sixth_form)
-    ev([p["11b"]], K.UNIVERSITY, date(2025, 10, 3), organisation=org["university"])
-    ev([p["11b"]], K.COLLEGE, date(2024, 12, 1), organisation=org["fe_college_2"])
-    ev([p["11c"]], K.WORKPLACE_VISIT, date(2025, 5, 1), organisation=org["employer"])
-    ev([p["11c"]], K.WORKPLACE_VISIT, date(2025, 11, 5), organisation=org["employer"],
-       meaningful=False)
-
-    # Year 12
-    ev([p["12a"]], K.UNIVERSITY, date(2023, 10, 1), organisation=org["university"])  # Y10
-    ev([p["12a"]], K.UNIVERSITY, date(2025, 10, 1), organisation=org["university"])
-    ev([p["12a"]], K.WORK_EXPERIENCE, date(2025, 12, 1), organisation=org["employer"])
-    ev([p["12a"]], K.GUIDANCE_INTERVIEW, date(2025, 5, 1))                 # Y11 only
-    ev([p["12b"]], K.GUIDANCE_INTERVIEW, date(2026, 1, 12))
-    ev([p["12b"]], K.APPRENTICESHIP_PROVIDER, date(2025, 11, 1), organisation=org["itp"])
-    ev([p["12b"]], K.COLLEGE, date(2026, 1, 15), organisation=org["fe_college"])
-    return p
+def _cells(year_group: int, counts: dict[str, tuple[int, int]]) -> dict:
+    return {(key, year_group): value for key, value in counts.items()}
 
 
-# (rule, year group) -> (met, measured), worked out by hand from the fixture above.
-EXPECTED = {
-    ("bm2_key_stage", 7): (1, 2), ("bm4_year", 7): (1, 2), ("bm5_year", 7): (0, 2),
-    ("bm6_pre16", 7): (0, 2), ("bm7_range", 7): (0, 2), ("bm8_pre16", 7): (0, 2),
-    ("bm2_key_stage", 9): (1, 4), ("bm4_year", 9): (0, 4), ("bm5_year", 9): (2, 4),
-    ("bm6_pre16", 9): (0, 4), ("bm7_range", 9): (0, 4), ("bm8_pre16", 9): (0, 4),
-    ("pal_y8_9", 9): (1, 4),
-    ("bm2_key_stage", 11): (0, 3), ("bm4_year", 11): (1, 3), ("bm5_year", 11): (2, 3),
-    ("bm6_pre16", 11): (1, 3), ("bm7_range", 11): (1, 3), ("bm8_pre16", 11): (1, 3),
-    ("pal_y10_11", 11): (2, 3),
-    ("bm2_key_stage", 12): (0, 2), ("bm4_year", 12): (0, 2), ("bm5_year", 12): (0, 2),
-    ("bm6_post16", 12): (1, 2), ("bm7_he", 12): (1, 1), ("bm8_post16", 12): (1, 2),
-    ("pal_y12_13", 12): (2, 2),
+PRE16 = ("bm2_key_stage", "bm4_year", "bm5_year", "bm6_pre16", "bm7_range", "bm8_pre16")
+POST16 = ("bm2_key_stage", "bm4_year", "bm5_year", "bm6_post16", "bm7_he", "bm8_post16",
+          "pal_y12_13")
+
+
+def _row(year_group: int, keys, *values) -> dict:
+    return _cells(year_group, dict(zip(keys, values, strict=True)))
+
+
+# Academic year -> (rule, year group) -> (met, measured), worked out by hand from the fixture
+# above (each line: the pupils on roll that year, then the figures). Anything not listed is 0/0.
+EXPECTED_BY_YEAR = {
+    # 2023/24, as at 31 August 2024
+    2023: {
+        # Y7 9a 9b 9d 9e (9c not yet admitted): only 9a's LMI
+        **_row(7, PRE16, (1, 4), (0, 4), (0, 4), (0, 4), (0, 4), (0, 4)),
+        # Y8 10j: the talk after admission counts, the one before does not; one provider
+        **_row(8, PRE16 + ("pal_y8_9",), (0, 1), (0, 1), (1, 1), (0, 1), (0, 1), (0, 1), (0, 1)),
+        # Y9 11a 11b 11c: 11a's back-filled September talk
+        **_row(9, PRE16 + ("pal_y8_9",), (0, 3), (0, 3), (1, 3), (0, 3), (0, 3), (0, 3), (0, 3)),
+        # Y10 12a 12b
+        **_row(10, PRE16 + ("pal_y10_11",), (0, 2), (0, 2), (0, 2), (0, 2), (0, 2), (0, 2),
+               (0, 2)),
+        # Y12 13x: one offered college so far; not considering HE
+        **_row(12, POST16, (0, 1), (0, 1), (0, 1), (0, 1), (0, 0), (0, 1), (0, 1)),
+    },
+    # 2024/25, as at 31 August 2025
+    2024: {
+        # Y8 9a 9b 9d 9e: 9b's talk on 31 August; 9d's after leaving does not count
+        **_row(8, PRE16 + ("pal_y8_9",), (1, 4), (0, 4), (1, 4), (0, 4), (0, 4), (0, 4), (0, 4)),
+        # Y9 10j: the college before admission still does not count
+        **_row(9, PRE16 + ("pal_y8_9",), (0, 1), (0, 1), (0, 1), (0, 1), (0, 1), (0, 1), (0, 1)),
+        # Y10 11a 11b 11c: 11a's level 6 interview; 11b two colleges
+        **_row(10, PRE16 + ("pal_y10_11",), (0, 3), (0, 3), (0, 3), (0, 3), (0, 3), (1, 3),
+               (1, 3)),
+        # Y11 12a 12b: 12a's interview had no adviser recorded
+        **_row(11, PRE16 + ("pal_y10_11",), (0, 2), (0, 2), (0, 2), (0, 2), (0, 2), (0, 2),
+               (0, 2)),
+        # Y13 13x (left 31 August): the talk on the last day counts; 28 Feb yes, 1 March no
+        **_row(13, POST16, (0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1), (1, 1)),
+    },
+    # 2025/26, as at 15 March 2026
+    2025: {
+        **_row(7, PRE16, (1, 2), (1, 2), (0, 2), (0, 2), (0, 2), (0, 2)),
+        # Y9 9a 9b 9c 9e
+        **_row(9, PRE16 + ("pal_y8_9",), (1, 4), (0, 4), (2, 4), (0, 4), (0, 4), (0, 4), (1, 4)),
+        # Y10 10j
+        **_row(10, PRE16 + ("pal_y10_11",), (0, 1), (0, 1), (0, 1), (0, 1), (0, 1), (0, 1),
+               (0, 1)),
+        # Y11 11a 11b 11c
+        **_row(11, PRE16 + ("pal_y10_11",), (0, 3), (1, 3), (2, 3), (1, 3), (1, 3), (1, 3),
+               (2, 3)),
+        # Y12 12a 12b: 12b's adviser is not level 6; 12a has only the offered college
+        **_row(12, POST16, (0, 2), (0, 2), (0, 2), (1, 2), (1, 1), (0, 2), (1, 2)),
+    },
 }
+ON_ROLL = {2023: {7: 4, 8: 1, 9: 3, 10: 2, 12: 1}, 2024: {8: 4, 9: 1, 10: 3, 11: 2, 13: 1},
+           2025: {7: 2, 9: 4, 10: 1, 11: 3, 12: 2}}
+EXPECTED = EXPECTED_BY_YEAR[YEAR]
 
 
-def test_dashboard_matches_the_hand_computed_figures(app, app_ctx, school, fixture_school):
-    matrix = services.benchmark_matrix(school.id, YEAR, TODAY)
+@pytest.mark.parametrize("year", YEARS)
+def test_every_cell_matches_the_hand_computed_figures(app, app_ctx, school, fixture_school,
+                                                      year):
+    matrix = services.benchmark_matrix(school.id, year, TODAY)
+    expected = EXPECTED_BY_YEAR[year]
+    assert matrix.as_of == as_of_day(year, TODAY)
     for rule in RULES:
-        for year in rule.year_groups:
-            cell = matrix.cells[(rule.key, year)]
-            assert (cell.met, cell.total) == EXPECTED.get((rule.key, year), (0, 0)), (rule.key, year)
-    assert matrix.on_roll == {7: 2, 9: 4, 11: 3, 12: 2}
-    assert matrix.filtered is None
+        for group in rule.year_groups:
+            cell = matrix.cells[(rule.key, group)]
+            assert (cell.met, cell.total) == expected.get((rule.key, group), (0, 0)), (
+                year, rule.key, group)
+    assert matrix.on_roll == ON_ROLL[year]
 
 
 def test_filtered_figures_sit_beside_the_whole_cohort(app, app_ctx, school, fixture_school):
@@ -147,40 +139,89 @@ def test_pal_report_per_phase(app, app_ctx, school, fixture_school):
     p = fixture_school
     phases = {ph.rule.key: ph for ph in services.pal_report(school.id, YEAR, TODAY)}
     assert (phases["pal_y8_9"].met, phases["pal_y8_9"].total) == (1, 4)
-    assert [g.pupil.id for g in phases["pal_y10_11"].short] == [p["11c"].id]
-    assert {g.pupil.id: g.count for g in phases["pal_y12_13"].rows} == {p["12a"].id: 2,
-                                                                        p["12b"].id: 2}
+    assert [g.pupil.id for g in phases["pal_y10_11"].short] == [p["10j"].id, p["11c"].id]
+    # 12a: only the college offered to the whole year group; 12b's targeted sessions and the
+    # offered one (which 12b attended).
+    assert {g.pupil.id: g.count for g in phases["pal_y12_13"].rows} == {p["12a"].id: 1,
+                                                                        p["12b"].id: 3}
 
 
+AS_AT = [(2023, None), (2024, None), (2025, None), (2023, date(2023, 12, 31)),
+         (2024, date(2025, 3, 31)), (2025, date(2025, 12, 31)), (2025, date(2026, 1, 10))]
+
+
+@pytest.mark.parametrize("level6", [True, False])
+@pytest.mark.parametrize("year, as_at", AS_AT)
 def test_sql_counts_agree_with_the_pure_rules_for_every_pupil(app, app_ctx, school,
-                                                               fixture_school):
-    """The aggregate query and domain.rules.evaluate are two readings of one rule table."""
-    from careers_app.extensions import db
+                                                               fixture_school, year, as_at,
+                                                               level6):
+    """The aggregate query and domain.rules.evaluate are two readings of one rule table: for
+    every pupil, rule, year and "as at" day, with the level 6 requirement on and off."""
     from sqlalchemy import select
-    from careers_app.models import Organisation, Participation
 
+    from careers_app.extensions import db
+    from careers_app.models import Organisation, Participation, Pupil
+
+    settings = RuleSettings(guidance_needs_level6=level6)
+    as_of = as_of_day(year, as_at or TODAY)
     encounters = db.session.scalars(select(Encounter)).all()
     kinds = {o.id: str(o.kind) for o in db.session.scalars(select(Organisation))}
     facts = {e.id: EncounterFact(e.id, e.date, frozenset(e.benchmarks), e.organisation_id,
                                  kinds.get(e.organisation_id), e.meaningful, e.planned,
-                                 e.deleted_at is not None, e.adviser_level6) for e in encounters}
-    taken = {}
-    cohort_of = {}
+                                 e.deleted_at is not None, e.adviser_level6,
+                                 bool(e.adviser_name)) for e in encounters}
+    taken: dict[int, list[EncounterFact]] = {}
     for part in db.session.scalars(select(Participation)):
         taken.setdefault(part.pupil_id, []).append(facts[part.encounter_id])
-    pupils = services.progress(school.id, YEAR, TODAY)
+    offers: dict[int, list[EncounterFact]] = {}
+    for offer in db.session.scalars(select(EncounterOffer)):
+        offers.setdefault(offer.cohort, []).append(facts[offer.encounter_id])
+    rows = {r.id: r for r in db.session.scalars(select(Pupil))}
+    he = {(y.pupil_id, y.academic_year): y.considering_he
+          for y in db.session.scalars(select(PupilYear))}
+    pupils = services.progress(school.id, year, TODAY, settings=settings, as_at=as_at)
     for pupil in pupils:
-        cohort_of.setdefault(pupil.cohort, set()).update(e.id for e in taken.get(pupil.id, []))
-    for pupil in pupils:
+        row = rows[pupil.id]
+        fact = PupilFact(row.cohort, row.joined_on, row.left_on,
+                         he.get((row.id, year), row.considering_he))
+        assert pupil.considering_he == fact.considering_he
         for rule in RULES:
+            mine = taken.get(pupil.id, [])
             if rule.scope == "year_group":
-                mine = [facts[i] for i in cohort_of[pupil.cohort]]
-            else:
-                mine = taken.get(pupil.id, [])
-            expected = evaluate(rule, PupilFact(pupil.cohort, considering_he=pupil.considering_he),
-                                mine, YEAR, TODAY)
+                mine = mine + offers.get(row.cohort, [])
+            expected = evaluate(rule, fact, mine, year, as_of, settings)
             assert pupil.counts[rule.key] == expected.count, (pupil.sort_name, rule.key)
-    assert len(pupils) == 11  # the leaver who left before the year is not on roll
+            if rule.benchmark == 8 and level6:
+                assert pupil.left_out.get(rule.key, (0, 0)) == (expected.no_adviser,
+                                                               expected.not_level6)
+    on_roll = {n for n, p in fixture_school.items()
+               if (p.joined_on is None or p.joined_on <= as_of)
+               and (p.left_on is None or p.left_on >= date(year, 9, 1))
+               and 7 <= year - p.cohort + 7 <= 13}
+    assert {p.id for p in pupils} == {fixture_school[n].id for n in on_roll}
+
+
+def test_the_level_6_requirement_says_why_an_interview_did_not_count(app, app_ctx, school,
+                                                                      fixture_school):
+    p = fixture_school
+    gaps, _ = services.gap_list(school.id, RULES_BY_KEY["bm8_post16"], 12, YEAR, TODAY)
+    why = {g.pupil.id: g.why_not_counted for g in gaps}
+    assert why == {p["12a"].id: "",
+                   p["12b"].id: "1 interview not counted: the adviser is not qualified to level 6"}
+    gaps, _ = services.gap_list(school.id, RULES_BY_KEY["bm8_pre16"], 11, 2024, TODAY)
+    assert {g.pupil.id: g.why_not_counted for g in gaps} == {
+        p["12a"].id: "1 interview not counted: no adviser recorded", p["12b"].id: ""}
+
+
+def test_a_school_may_switch_the_level_6_requirement_off(app, app_ctx, school, fixture_school):
+    from careers_app.extensions import db
+    from careers_app.models import School
+
+    db.session.get(School, school.id).settings = {"guidance_needs_level6": False}
+    db.session.commit()
+    now = services.benchmark_matrix(school.id, YEAR, TODAY)
+    before = services.benchmark_matrix(school.id, 2024, TODAY)
+    assert (now.cells[("bm8_post16", 12)].met, before.cells[("bm8_pre16", 11)].met) == (1, 1)
 
 
 def test_year_9_cut_off_on_29_february_in_sql(app, app_ctx, school, make_pupil, make_encounter,

@@ -138,7 +138,10 @@ def test_matrix_csv(client, tutor, year10):
     header, body = rows[0], rows[1:]
     assert header[-3].startswith("Filtered (tutor group 10A)")
     bm5_y10 = next(r for r in body if r[1] == "bm5_year" and r[4] == "10")
-    assert bm5_y10[5:8] == ["1", "3", "33"] and bm5_y10[8:] == ["1", "3", "33"]
+    assert bm5_y10[5:8] == ["1", "3", "33"] and bm5_y10[10:] == ["1", "3", "33"]
+    assert header[8:10] == ["As at", "In progress"] and bm5_y10[9] == ""
+    bm6_y10 = next(r for r in body if r[1] == "bm6_pre16" and r[4] == "10")
+    assert bm6_y10[9] == "Yes"  # by the end of Year 11: progress in Year 10
 
 
 def test_encounters_csv_lists_every_participant(client, tutor, year10, make_encounter):

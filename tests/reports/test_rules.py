@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from careers_app.domain.rules import (RULES, RULES_BY_KEY, EncounterFact, PupilFact, RuleSettings,
-                                      applies, as_of_day, band, evaluate, on_roll, percentage,
+                                      applies, as_of_day, band, evaluate, in_progress,
+                                      left_out_by_level6, on_roll, on_roll_on, percentage,
                                       settings_from, settings_to, window)
 
 YEAR = 2025  # 2025/26
@@ -22,8 +23,9 @@ def enc(day, *bms, org=None, kind=None, **flags):
                          organisation_id=org, organisation_kind=kind, **flags)
 
 
-def result(rule_key, cohort, encounters, *, year=YEAR, as_of=END, settings=None, he=False):
-    return evaluate(RULES_BY_KEY[rule_key], PupilFact(cohort, considering_he=he), encounters,
+def result(rule_key, cohort, encounters, *, year=YEAR, as_of=END, settings=None, he=False,
+           joined=None, left=None):
+    return evaluate(RULES_BY_KEY[rule_key], PupilFact(cohort, joined, left, he), encounters,
                     year, as_of, settings)
 
 
@@ -71,7 +73,12 @@ CASES = [
     ("bm7 HE two university visits", "bm7_he", Y13,
      [enc(date(2022, 5, 1), 7, org=3, kind="university"),
       enc(date(2025, 10, 1), 7, org=3, kind="university")], True, 2),
-    ("bm8 by end of Y11 from Year 8", "bm8_pre16", Y11, [enc(date(2022, 1, 10), 8)], True, 1),
+    ("bm8 by end of Y11 from Year 8", "bm8_pre16", Y11,
+     [enc(date(2022, 1, 10), 8, adviser_level6=True)], True, 1),
+    ("bm8 an adviser below level 6 does not count", "bm8_pre16", Y11,
+     [enc(date(2025, 1, 10), 8, adviser_named=True)], False, 0),
+    ("bm8 no adviser recorded does not count", "bm8_pre16", Y11, [enc(date(2025, 1, 10), 8)],
+     False, 0),
     ("bm8 post-16 needs one in Y12-13", "bm8_post16", Y13, [enc(date(2023, 1, 10), 8)],
      False, 0),
     ("pal two different providers in Year 8", "pal_y8_9", Y9,
@@ -98,10 +105,81 @@ CASES = [
     ("pal Year 11 after 28 February does not count", "pal_y10_11", Y11,
      [enc(date(2024, 11, 1), org=1, kind="fe_college"),
       enc(date(2026, 4, 1), org=2, kind="itp")], False, 1),
-    ("pal Year 12-13", "pal_y12_13", Y13,
+    ("pal Year 13 until 28 February", "pal_y12_13", Y13,
      [enc(date(2024, 11, 1), org=1, kind="fe_college"),
-      enc(date(2026, 4, 1), org=2, kind="itp")], True, 2),
+      enc(date(2026, 2, 28), org=2, kind="itp")], True, 2),
+    ("pal Year 13 on 1 March does not count", "pal_y12_13", Y13,
+     [enc(date(2024, 11, 1), org=1, kind="fe_college"),
+      enc(date(2026, 3, 1), org=2, kind="itp")], False, 1),
+    ("pal Year 12 all year", "pal_y12_13", Y12,
+     [enc(date(2025, 9, 1), org=1, kind="fe_college"),
+      enc(date(2026, 7, 20), org=2, kind="itp")], True, 2),
 ]
+
+
+# id, rule, cohort, joined, left, encounters, count: nothing before admission or after leaving.
+ROLL_CASES = [
+    ("before admission", "bm5_year", Y9, date(2025, 11, 3), None,
+     [enc(date(2025, 11, 2), 5)], 0),
+    ("on the admission day", "bm5_year", Y9, date(2025, 11, 3), None,
+     [enc(date(2025, 11, 3), 5)], 1),
+    ("on the leaving day (the last day on roll)", "bm5_year", Y9, None, date(2025, 12, 19),
+     [enc(date(2025, 12, 19), 5)], 1),
+    ("after leaving", "bm5_year", Y9, None, date(2025, 12, 19), [enc(date(2025, 12, 20), 5)], 0),
+    ("earlier years before admission", "bm6_pre16", Y11, date(2025, 9, 1), None,
+     [enc(date(2024, 5, 1), 6), enc(date(2025, 9, 2), 6)], 1),
+    ("offered before admission", "pal_y12_13", Y12, date(2026, 1, 5), None,
+     [enc(date(2025, 10, 1), org=1, kind="fe_college"),
+      enc(date(2026, 1, 5), org=2, kind="itp")], 1),
+]
+
+
+@pytest.mark.parametrize("rule_key, cohort, joined, left, encounters, count",
+                         [c[1:] for c in ROLL_CASES], ids=[c[0] for c in ROLL_CASES])
+def test_only_days_on_roll_count(rule_key, cohort, joined, left, encounters, count):
+    assert result(rule_key, cohort, encounters, joined=joined, left=left).count == count
+
+
+@pytest.mark.parametrize("joined, left, day, expected", [
+    (None, None, date(2025, 9, 1), True),
+    (date(2025, 9, 1), None, date(2025, 8, 31), False),
+    (date(2025, 9, 1), None, date(2025, 9, 1), True),
+    (None, date(2025, 8, 31), date(2025, 8, 31), True),   # a 31 August leaver
+    (None, date(2025, 8, 31), date(2025, 9, 1), False),
+])
+def test_on_roll_on_a_day(joined, left, day, expected):
+    assert on_roll_on(PupilFact(Y9, joined, left), day) is expected
+
+
+@pytest.mark.parametrize("rule_key, year_group, expected", [
+    ("bm6_pre16", 7, True), ("bm6_pre16", 10, True), ("bm6_pre16", 11, False),
+    ("bm7_range", 10, True), ("bm7_range", 11, False), ("bm8_pre16", 8, True),
+    ("bm8_pre16", 11, False), ("bm6_post16", 12, True), ("bm6_post16", 13, False),
+    ("bm7_he", 12, True), ("bm7_he", 13, False), ("pal_y8_9", 8, True), ("pal_y8_9", 9, False),
+    ("pal_y10_11", 10, True), ("pal_y12_13", 12, True), ("pal_y12_13", 13, False),
+    ("bm5_year", 9, False), ("bm2_key_stage", 7, False), ("bm4_year", 12, False),
+])
+def test_in_progress_before_the_deadline_year(rule_key, year_group, expected):
+    assert in_progress(RULES_BY_KEY[rule_key], year_group) is expected
+
+
+@pytest.mark.parametrize("pct", [0, 39, 55, 100])
+def test_in_progress_is_never_low(pct):
+    assert band(pct, in_progress=True) == ("progress", "In progress")
+    assert band(None, in_progress=True)[0] == "none"
+
+
+@pytest.mark.parametrize("flags, needs_level6, reason", [
+    ({}, True, "no_adviser"),
+    ({"adviser_named": True}, True, "not_level6"),
+    ({"adviser_named": True, "adviser_level6": True}, True, None),   # it counts
+    ({"adviser_named": True}, False, None),                          # requirement off: counts
+    ({"meaningful": False}, True, None),                             # not counted anyway
+])
+def test_why_guidance_is_left_out(flags, needs_level6, reason):
+    fact = enc(date(2025, 11, 1), 8, **flags)
+    settings = RuleSettings(guidance_needs_level6=needs_level6)
+    assert left_out_by_level6(RULES_BY_KEY["bm8_pre16"], fact, Y10, YEAR, END, settings) == reason
 
 
 @pytest.mark.parametrize("rule_key, cohort, encounters, met, count",
@@ -186,13 +264,14 @@ def test_school_threshold_for_workplace_experiences():
     assert (outcome.met, outcome.needed) == (False, 3)
 
 
-def test_guidance_may_require_a_level_6_adviser():
-    encounters = [enc(date(2025, 11, 1), 8)]
-    strict = RuleSettings(guidance_needs_level6=True)
-    assert result("bm8_pre16", Y10, encounters).met
-    assert not result("bm8_pre16", Y10, encounters, settings=strict).met
-    assert result("bm8_pre16", Y10, [enc(date(2025, 11, 1), 8, adviser_level6=True)],
-                  settings=strict).met
+def test_guidance_needs_a_level_6_adviser_unless_switched_off():
+    encounters = [enc(date(2025, 11, 1), 8, adviser_named=True)]
+    relaxed = RuleSettings(guidance_needs_level6=False)
+    assert RuleSettings().guidance_needs_level6 and settings_from(None).guidance_needs_level6
+    outcome = result("bm8_pre16", Y10, encounters)
+    assert (outcome.met, outcome.not_level6, outcome.no_adviser) == (False, 1, 0)
+    assert result("bm8_pre16", Y10, encounters, settings=relaxed).met
+    assert result("bm8_pre16", Y10, [enc(date(2025, 11, 1), 8, adviser_level6=True)]).met
 
 
 @pytest.mark.parametrize("raw, expected", [
