@@ -220,8 +220,9 @@ def _fill_school(rng, school: School, index: int, pupil_count: int, years: int, 
     _seed_encounters(rng, school.id, lead_id, pupils, organisations, years, today, result)
     result.notes.extend(seed_demo_content(school.id, lead_id, today, rng, (FORENAMES, SURNAMES)))
     seed_placements(rng, school.id, lead_id, today)  # work experience (issue 16)
-    seed_roster_history(rng, school.id, lead_id, today, years)  # roster over time (issue 12)
     seed_history(rng, school.id, lead_id, today)  # figures over time (issue 12)
+    # Last: the newest import's joiners have no records yet, so it can still be undone.
+    seed_roster_history(rng, school.id, lead_id, today, years)  # roster over time (issue 12)
 
 
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:

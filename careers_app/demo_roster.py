@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
 from .domain.dates import LONDON
@@ -94,6 +94,14 @@ def _seed_years(school_id: int, this_year: int, years: int, changer_id: int,
                 send_status="N" if past and p.id == send_id else p.send_status,
                 disadvantaged=p.disadvantaged, looked_after=p.looked_after,
                 considering_he=p.considering_he and yg >= 12))
+    # Years the figures-over-time demo (demo_history) already kept stay as they are, except
+    # for this story's two pupils, whose years are told here.
+    story = (changer_id, send_id)
+    db.session.execute(delete(PupilYear).where(PupilYear.school_id == school_id,
+                                               PupilYear.pupil_id.in_(story)))
+    kept = set(db.session.execute(select(PupilYear.pupil_id, PupilYear.academic_year)
+                                  .where(PupilYear.school_id == school_id)).all())
+    rows = [r for r in rows if (r["pupil_id"], r["academic_year"]) not in kept]
     if rows:
         db.session.execute(insert(PupilYear), rows)
 
