@@ -93,3 +93,5 @@ def _register_blueprints(app: Flask) -> None:
     from .placements.views import bp as placements_bp  # work experience (issue 16)
 
     app.register_blueprint(placements_bp)
+    from .groups.views import bp as groups_bp  # trusts and partnerships (issue 15)
+    app.register_blueprint(groups_bp)
