@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, text
 
 from .database import write_transaction
 from .demo_content import seed_demo_content
+from .demo_groups import seed_demo_groups
 from .demo_placements import seed_placements
 from .domain.academic import academic_year_bounds, academic_year_of, cohort_for, year_group
 from .domain.benchmarks import ENCOUNTER_KINDS, EncounterKind, OrganisationKind
@@ -102,6 +103,8 @@ def seed_demo(*, pupils: int = 200, years: int = 1, schools: int = 1,
                         User.username.in_([_account(n, index) for n in ("lead", "tutor", "pupil")]))):
                     user.password_hash = hash_password(password)
                 result.passwords_reset = True
+    result.notes.extend(seed_demo_groups([_school_slug(i) for i in range(schools)], password,
+                                         reset))  # the demo trust (issue 15)
     if result.created_schools:
         # Fresh statistics after bulk loading, so the planner picks the report plans at once
         # instead of waiting for autovacuum (PostgreSQL) or never having any (SQLite).
