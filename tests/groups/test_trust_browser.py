@@ -38,3 +38,25 @@ def test_the_trust_lead_compares_schools_and_opens_one(app, page):
     assert not any(h and (h.startswith("/pupils") or h.startswith("/reports")) for h in links)
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Trust", exact=True).count() == 1
     assert page.problems == []
+
+
+def test_the_trust_pages_pass_axe(app, page):
+    from sqlalchemy import select as sql_select
+
+    from careers_app.models import School
+    from careers_app.models.plans import ActionPlan
+    from tests.test_accessibility import violations
+
+    with app.app_context():
+        seed_demo(pupils=35, schools=2, password=DEMO_PASSWORD)
+        school_id = db.session.scalar(sql_select(School.id).where(School.slug == "demo-2"))
+        plan_id = db.session.scalar(sql_select(ActionPlan.id).where(ActionPlan.group_id.is_not(None)))
+    browser_login(page, "trust", DEMO_PASSWORD)
+    found = {}
+    for url in ("/trust", "/trust?send=any", f"/trust/schools/{school_id}", "/trust/print",
+                "/trust/plans", f"/plans/{plan_id}", "/trust/1/plans/new"):
+        page.goto(url)
+        problems = violations(page)
+        if problems:
+            found[url] = problems
+    assert found == {}
