@@ -26,16 +26,6 @@ def led_groups(user: User) -> list[SchoolGroup]:
         .where(GroupLead.user_id == user.id).order_by(SchoolGroup.name, SchoolGroup.id)))
 
 
-def led_group_ids(user: User) -> set[int]:
-    return set(db.session.scalars(select(GroupLead.group_id).where(GroupLead.user_id == user.id)))
-
-
-def school_group_ids(school_id: int) -> set[int]:
-    """The groups a school belongs to."""
-    return set(db.session.scalars(select(SchoolGroupMember.group_id)
-                                  .where(SchoolGroupMember.school_id == school_id)))
-
-
 def member_schools(group_id: int) -> list[tuple[int, str]]:
     """(id, name) of the group's schools, by name."""
     return [tuple(row) for row in db.session.execute(

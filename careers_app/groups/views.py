@@ -153,10 +153,10 @@ def plans():
                   summaries=plan_services.list_group_plans([x.id for x in g.led_groups]))
 
 
-def _plan_form(group=None) -> PlanForm:
+def _plan_form() -> PlanForm:
+    """A group plan's owner is one of its leads: the one making it, or nobody."""
     form = PlanForm()
     form.owner_id.choices = [(0, "No owner"), (current_user.id, current_user.display_name)]
-    form.group_id = group
     return form
 
 
@@ -170,7 +170,7 @@ def _led_group(group_id: int):
 @bp.get("/<int:group_id>/plans/new")
 def new_plan(group_id: int):
     group = _led_group(group_id)
-    form = _plan_form(group)
+    form = _plan_form()
     form.owner_id.data = current_user.id
     return render("groups/plan_form.html", fragment="plan_form", form=form, group=group)
 
@@ -178,7 +178,7 @@ def new_plan(group_id: int):
 @bp.post("/<int:group_id>/plans/new")
 def create_plan(group_id: int):
     group = _led_group(group_id)
-    form = _plan_form(group)
+    form = _plan_form()
     if not form.validate():
         return render("groups/plan_form.html", fragment="plan_form", status=422, form=form,
                       group=group)

@@ -2,7 +2,7 @@
 statements however many schools the trust has."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

@@ -1,12 +1,9 @@
 """The trust dashboard, a school in aggregate mode, the CSV and the print view."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from careers_app.domain.academic import academic_year_of
 from careers_app.domain.dates import today_london
 from careers_app.extensions import db
-from careers_app.models import AuditLog
 
 
 def test_a_group_lead_lands_on_the_trust_dashboard(client, trust):
