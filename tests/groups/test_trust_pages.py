@@ -78,3 +78,15 @@ def test_a_lead_of_two_groups_picks_the_group(app, client, trust):
     other = client.get(f"/trust?group={trust.other_id}").get_data(as_text=True)
     assert "Outside School" in other and "Second Academy" not in other
     assert client.get(f"/trust/schools/{trust.outside.id}").status_code == 200
+
+
+def test_a_group_lead_without_a_group_is_told_so(client, school, make_user):
+    from careers_app.models import Role
+
+    make_user("loneLead", Role.GROUP_LEAD)
+    client.login("loneLead")
+    response = client.get("/trust")
+    assert response.status_code == 200
+    assert "You do not lead a trust or partnership yet" in response.get_data(as_text=True)
+    assert client.get("/trust/figures.csv").status_code == 404
+    assert client.get("/trust/plans").status_code == 200
