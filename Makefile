@@ -30,7 +30,7 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo
+	$(FLASK) seed-demo --schools 3
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production-style serving (see README): gunicorn with several workers.

@@ -101,3 +101,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (shared_events_bp, checkin_bp, organisations_bp):
         app.register_blueprint(blueprint)
+    from .groups.views import bp as groups_bp  # trusts and partnerships (issue 15)
+    app.register_blueprint(groups_bp)

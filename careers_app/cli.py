@@ -39,16 +39,25 @@ def seed_demo_command(pupils: int, years: int, schools: int) -> None:
         click.echo("The demo school is already there; nothing added.")
     for note in dict.fromkeys(result.notes):
         click.echo(note)
-    click.echo("Demo accounts: lead (careers leader), tutor (tutor of 10A), pupil (in 10A)")
+    click.echo("Demo accounts: lead (careers leader), tutor (tutor of 10A), pupil (in 10A)"
+               + (", trust (lead of the demo trust)" if schools >= 2 else ""))
     if result.created_schools or result.passwords_reset:
         click.echo(f"Password: {result.password}")
     else:
         click.echo("Passwords unchanged (set DEMO_PASSWORD to reset them).")
 
 
+# "group-lead" is how people type it; "group_lead" is the stored value.
+ROLE_CHOICES = [r.value for r in Role] + ["group-lead"]
+
+
 @click.command("create-user")
 @click.option("--username", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--role", required=True, type=click.Choice(ROLE_CHOICES),
+              help="admin (careers leader), staff, pupil or group-lead (a trust or partnership).")
+@click.option("--group", "group_name", default=None,
+              help="A group (trust or partnership) this user leads: needed for a group lead; "
+                   "a careers leader may lead one too.")
 @click.option("--school", "school_slug", default="demo", show_default=True,
               help="School slug; created if it does not exist yet.")
 @click.option("--school-name", default=None, help="Name for a new school.")
@@ -57,12 +66,15 @@ def seed_demo_command(pupils: int, years: int, schools: int) -> None:
 @click.option("--upn", default=None, help="For a pupil account: the pupil's UPN.")
 @click.password_option(help="Prompted for when not given.")
 @with_appcontext
-def create_user_command(username, role, school_slug, school_name, display_name, tutor_group, upn,
-                        password) -> None:
+def create_user_command(username, role, group_name, school_slug, school_name, display_name,
+                        tutor_group, upn, password) -> None:
     """Add a login account."""
     from .auth.services import create_user, find_user
     from .domain.passwords import password_problem
+    from .groups import services as groups
 
+    role = role.replace("-", "_")
+    group = _lead_group(role, group_name)
     problem = password_problem(password, username)
     if problem:
         raise click.UsageError(problem)
@@ -82,9 +94,50 @@ def create_user_command(username, role, school_slug, school_name, display_name, 
                 Pupil.school_id == school.id, Pupil.upn == upn.strip().upper()))
             if pupil_id is None:
                 raise click.UsageError(f"No pupil with UPN {upn} at {school.name}.")
-        create_user(school_id=school.id, username=username, display_name=display_name or username,
-                    role=Role(role), password=password, tutor_group=tutor_group, pupil_id=pupil_id)
-    click.echo(f"Created {role} {username} at {school.name}.")
+        user = create_user(school_id=school.id, username=username,
+                           display_name=display_name or username, role=Role(role),
+                           password=password, tutor_group=tutor_group, pupil_id=pupil_id)
+        if group is not None:
+            db.session.flush()
+            groups.add_lead(group.id, user.id)
+    click.echo(f"Created {role} {username} at {school.name}."
+               + (f" Leads {group.name}." if group is not None else ""))
+
+
+def _lead_group(role: str, group_name: str | None):
+    """The group a new user is to lead, checked before anything is written."""
+    from .groups import services as groups
+
+    if group_name is None:
+        if role == Role.GROUP_LEAD.value:
+            raise click.UsageError("A group lead needs --group NAME (create it with create-group).")
+        return None
+    if role not in (Role.GROUP_LEAD.value, Role.ADMIN.value):
+        raise click.UsageError("Only a group lead or a careers leader (admin) can lead a group.")
+    group = groups.group_by_name(group_name)
+    if group is None:
+        raise click.ClickException(f"There is no group called {group_name!r}: "
+                                   "create it first with create-group.")
+    return group
+
+
+@click.command("create-group")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice(["trust", "partnership"]))
+@click.option("--schools", "slugs", required=True,
+              help="Member schools' slugs, comma-separated (a,b,c). Run again to add more.")
+@with_appcontext
+def create_group_command(name: str, kind: str, slugs: str) -> None:
+    """Create a trust or partnership of schools, or add schools to one."""
+    from .groups import services as groups
+
+    try:
+        group, added = groups.add_group(name, kind, slugs.split(","))
+    except groups.GroupError as error:
+        raise click.ClickException(str(error)) from None
+    members = groups.member_schools(group.id)
+    click.echo(f"{group.name} ({group.kind.value}): added {len(added)} school(s); "
+               f"{len(members)} in all: {', '.join(n for _id, n in members)}.")
 
 
 @click.command("backup")
@@ -166,6 +219,7 @@ def retention_command(school_slug: str, years: int | None, apply_it: bool) -> No
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(create_group_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(export_pupil_command)
     app.cli.add_command(retention_command)

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, text
 from .database import write_transaction
 from .demo_content import seed_demo_content
 from .demo_history import seed_history
+from .demo_groups import seed_demo_groups
 from .demo_placements import seed_placements
 from .demo_roster import seed_roster_history
 from .demo_shared import seed_shared
@@ -123,6 +124,8 @@ def seed_demo(*, pupils: int = 200, years: int = 1, schools: int = 1,
                     user.password_hash = hash_password(password)
                 result.passwords_reset = True
     seed_shared(today)  # the demo partnership's shared events and organisations (issue 15)
+    result.notes.extend(seed_demo_groups([_school_slug(i) for i in range(schools)], password,
+                                         reset))  # the demo trust (issue 15)
     if result.created_schools:
         # Fresh statistics after bulk loading, so the planner picks the report plans at once
         # instead of waiting for autovacuum (PostgreSQL) or never having any (SQLite).

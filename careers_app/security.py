@@ -83,14 +83,15 @@ def require_staff() -> None:
 
 
 def admin_required(view: Callable) -> Callable:
-    """Only careers leaders (admins). Other staff get 403; pupils 404."""
+    """Only careers leaders (admins). Other staff get 403; pupils and group leads (no school
+    access) 404."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         if not current_user.is_admin:
-            refuse(404 if current_user.is_pupil else 403)
+            refuse(403 if current_user.is_staff else 404)
         return view(*args, **kwargs)
 
     return wrapped

@@ -55,7 +55,7 @@ def test_seed_demo_several_schools(app):
     with app.app_context():
         assert count(School) == 2
         assert {u.username for u in db.session.scalars(select(User))} == {
-            "lead", "tutor", "pupil", "lead2", "tutor2", "pupil2"}
+            "lead", "tutor", "pupil", "lead2", "tutor2", "pupil2", "trust"}
         # Two years of history: some encounters in each academic year.
         assert len(set(db.session.scalars(select(Encounter.academic_year)))) == 2
 

@@ -24,6 +24,7 @@ STAFF_READ = (L, 404, 200, 200, 200)
 ADMIN_ONLY = (L, 404, 403, 403, 200)
 # The tutor created the encounter and leads the plan item; "staff" is a colleague who did not.
 CREATOR_OR_ADMIN = (L, 404, 403, 200, 200)
+GROUP_LEADS_ONLY = (L, 404, 404, 404, 404)
 
 GET_TABLE = {
     "main.index": (L, H, 200, 200, 200),
@@ -128,6 +129,14 @@ GET_TABLE = {
     "organisations.notes": STAFF_READ,
     "organisations.merges": ADMIN_ONLY,
     "organisations.merge": ADMIN_ONLY,
+    # Trusts and partnerships: leads of a group only (none of these roles leads one; the
+    # group-lead role's own table is tests/groups/test_group_roles.py).
+    "groups.dashboard": GROUP_LEADS_ONLY,
+    "groups.figures_csv": GROUP_LEADS_ONLY,
+    "groups.print_view": GROUP_LEADS_ONLY,
+    "groups.school": GROUP_LEADS_ONLY,
+    "groups.plans": GROUP_LEADS_ONLY,
+    "groups.new_plan": GROUP_LEADS_ONLY,
 }
 ACCOUNT_WRITES = {"auth.login", "auth.logout", "auth.change_password"}
 # A pupil writes only on their own record.
@@ -176,7 +185,8 @@ def world(app, school, make_user, make_pupil, make_encounter):
         from careers_app.models import User
         audit = start_audit(school.id, db.session.get(User, tutor.id), "Autumn audit", 2026, False)
         ids.update(audit_id=audit.id, key="bm5_pre16")
-    ids.update(pupil_id=pupil.id, leaver_id=leaver.id, encounter_id=encounter.id)
+    ids.update(pupil_id=pupil.id, leaver_id=leaver.id, encounter_id=encounter.id,
+               school_id=school.id, group_id=1)
     ids.update(_placement_ids(app, school.id, pupil.id))
     ids.update(_shared_ids(app, school.id))
     return ids

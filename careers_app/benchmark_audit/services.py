@@ -283,8 +283,10 @@ def save_answer(audit: BenchmarkAudit, answer: BenchmarkAuditAnswer, rating: str
 
 
 def school_plans(school_id: int) -> list[ActionPlan]:
-    """The school's action plans, newest first (the default target for audit actions)."""
-    return list(db.session.scalars(select(ActionPlan).where(ActionPlan.school_id == school_id)
+    """The school's own action plans, newest first (the default target for audit actions);
+    a trust's plan hosted at the school is its leads' to change, not the school's."""
+    return list(db.session.scalars(select(ActionPlan).where(ActionPlan.school_id == school_id,
+                                                            ActionPlan.group_id.is_(None))
                                    .order_by(ActionPlan.id.desc())))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from threading import Lock
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
 from ..database import write_transaction
@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import Encounter, Organisation, School, User
 from ..models.base import utcnow
 from ..models.calendar import CalendarToken, FeedScope, PlanFeedVersion
+from ..models.group import SchoolGroupMember
 from ..models.plans import ActionPlan, Milestone, PlanItem
 from ..pupils.services import parse_group
 from ..tokens import TOKEN_RE, hash_token, new_token
@@ -41,8 +42,15 @@ TokenInputError = InputError
 
 
 def plans_for_school(school_id: int) -> list[ActionPlan]:
-    return list(db.session.scalars(select(ActionPlan).where(ActionPlan.school_id == school_id)
+    """The school's own plans (a group's plan is subscribed to as "My trust's milestones")."""
+    return list(db.session.scalars(select(ActionPlan).where(ActionPlan.school_id == school_id,
+                                                            ActionPlan.group_id.is_(None))
                                    .order_by(ActionPlan.title, ActionPlan.id)))
+
+
+def _school_groups(school_id: int):
+    """SQL: the ids of the groups the school belongs to."""
+    return select(SchoolGroupMember.group_id).where(SchoolGroupMember.school_id == school_id)
 
 
 def tokens_of(user: User) -> list[CalendarToken]:
@@ -70,10 +78,15 @@ def create_token(user: User, scope: str, plan_id: int | None,
     with write_transaction():
         if scope == FeedScope.PLAN:
             plan = db.session.scalar(select(ActionPlan).where(
-                ActionPlan.id == (plan_id or 0), ActionPlan.school_id == user.school_id))
+                ActionPlan.id == (plan_id or 0), ActionPlan.school_id == user.school_id,
+                ActionPlan.group_id.is_(None)))
             if plan is None:
                 raise InputError("plan_id", "Choose the plan this calendar shows.")
+            plan_id = plan.id
         else:
+            if scope == FeedScope.TRUST and db.session.scalar(
+                    _school_groups(user.school_id).limit(1)) is None:
+                raise InputError("scope", "Your school is not in a trust or partnership yet.")
             plan_id = None
         token, digest = new_token()
         row = CalendarToken(school_id=user.school_id, user_id=user.id, scope=scope.value,
@@ -143,10 +156,12 @@ def find_feed(token: str) -> Feed | None:
             name = f"{plan.title} {plan.period}".strip()
         elif scope == FeedScope.MINE:
             name = f"My careers milestones ({user.display_name})"
+        elif scope == FeedScope.TRUST:
+            name = f"{school_name}: trust and partnership milestones"
         else:
             name = f"{school_name}: careers milestones"
-        state = db.session.get(PlanFeedVersion, token_row.school_id)
-        version, changed = (state.version, as_utc(state.changed_at)) if state else (0, EPOCH)
+        version, changed = (_trust_state(token_row.school_id) if scope == FeedScope.TRUST
+                            else _plans_state(token_row.school_id))
         parts = (scope.value, token_row.plan_id, user.id if scope == FeedScope.MINE else None,
                  version, changed.isoformat())
         if token_row.with_events:
@@ -157,6 +172,23 @@ def find_feed(token: str) -> Feed | None:
     digest = hashlib.sha256(repr((FEED_FORMAT, name, *parts)).encode()).hexdigest()[:32]
     return Feed(token=token_row, user=user, name=name, etag=digest,
                 last_modified=changed.replace(microsecond=0))
+
+
+def _plans_state(school_id: int) -> tuple[int, datetime]:
+    state = db.session.get(PlanFeedVersion, school_id)
+    return (state.version, as_utc(state.changed_at)) if state else (0, EPOCH)
+
+
+def _trust_state(school_id: int) -> tuple[tuple, datetime]:
+    """The feed versions of the schools that host the plans of the school's groups: any
+    write to a group plan moves its host's version on (models.calendar)."""
+    hosts = select(ActionPlan.school_id).where(ActionPlan.group_id.in_(_school_groups(school_id)))
+    rows = db.session.execute(select(PlanFeedVersion.school_id, PlanFeedVersion.version,
+                                     PlanFeedVersion.changed_at)
+                              .where(PlanFeedVersion.school_id.in_(hosts))
+                              .order_by(PlanFeedVersion.school_id)).all()
+    changed = max((as_utc(row.changed_at) for row in rows), default=EPOCH)
+    return tuple((row.school_id, row.version) for row in rows), changed
 
 
 def _events_state(school_id: int) -> tuple[int, datetime]:
@@ -214,16 +246,21 @@ def render_feed_uncached(feed: Feed) -> bytes:
         events = milestone_feed_events(
             feed.token.school_id,
             plan_id=feed.token.plan_id if scope == FeedScope.PLAN else None,
-            lead_user_id=feed.user.id if scope == FeedScope.MINE else None)
+            lead_user_id=feed.user.id if scope == FeedScope.MINE else None,
+            trust=scope == FeedScope.TRUST)
         if feed.token.with_events:
             events += event_feed_events(feed.token.school_id)
     return build_feed(feed.name, events)
 
 
 def milestone_feed_events(school_id: int, *, plan_id: int | None = None,
-                          lead_user_id: int | None = None) -> list[FeedEvent]:
+                          lead_user_id: int | None = None, trust: bool = False) -> list[FeedEvent]:
     """Milestones as calendar events: one query of plain columns, no pupil data (plans hold
-    none)."""
+    none). The school's own plans, or (`trust`) the plans of the groups it belongs to."""
+    if trust:
+        mine = ActionPlan.group_id.in_(_school_groups(school_id))
+    else:
+        mine = and_(Milestone.school_id == school_id, ActionPlan.group_id.is_(None))
     query = (select(Milestone.uid, Milestone.title, Milestone.date, Milestone.start_time,
                     Milestone.end_time, Milestone.done, Milestone.sequence, Milestone.created_at,
                     Milestone.updated_at, PlanItem.benchmark, PlanItem.aim, PlanItem.lead_name,
@@ -231,7 +268,7 @@ def milestone_feed_events(school_id: int, *, plan_id: int | None = None,
              .join(PlanItem, PlanItem.id == Milestone.item_id)
              .join(ActionPlan, ActionPlan.id == PlanItem.plan_id)
              .outerjoin(User, User.id == PlanItem.lead_user_id)
-             .where(Milestone.school_id == school_id)
+             .where(mine)
              .order_by(Milestone.date, Milestone.start_time, Milestone.id))
     if plan_id is not None:
         query = query.where(ActionPlan.id == plan_id)

@@ -20,9 +20,11 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index():
     """A tutor lands on their own tutor group, the careers leader (and staff without a group)
-    on the dashboard, a pupil on their own record."""
+    on the dashboard, a pupil on their own record, a group lead on the trust dashboard."""
     if current_user.is_pupil:
         return redirect(url_for("main.me"))
+    if current_user.is_group_lead:  # figures across the group's schools, nothing of a school's
+        return redirect(url_for("groups.dashboard"))
     if current_user.is_admin or not current_user.tutor_group:
         return dashboard()
     group = tutor_group_progress(current_user.school_id, current_user.tutor_group, today_london())

@@ -19,11 +19,12 @@ from .user import User
 class FeedScope(StrEnum):
     """What a calendar subscription shows."""
 
-    ALL = "all"        # every milestone of the school's plans
+    ALL = "all"        # every milestone of the school's own plans
     MINE = "mine"      # milestones of items I lead
     PLAN = "plan"      # one plan's milestones
     EVENTS = "events"  # planned events (encounters with a time slot)
     PLACEMENTS = "placements"  # work experience placements, by employer (no pupil names)
+    TRUST = "trust"    # milestones of the plans of the school's trusts and partnerships
 
 
 FEED_SCOPE_LABELS = {
@@ -32,6 +33,7 @@ FEED_SCOPE_LABELS = {
     FeedScope.PLAN: "One plan",
     FeedScope.EVENTS: "Planned events",
     FeedScope.PLACEMENTS: "Work experience",
+    FeedScope.TRUST: "My trust's milestones",
 }
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Enum, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DateTime, Enum, ForeignKey, String, exists
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
 from .school import School
+from .user import User
 
 
 class GroupKind(StrEnum):
@@ -61,3 +62,9 @@ class GroupLead(db.Model):
                                           primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
                                          primary_key=True, index=True)
+
+
+# Loaded with the user in the same SELECT (no extra statement per page): whether they lead any
+# group, for the navigation and the /trust check. A careers leader may lead a group too.
+User.leads_groups = column_property(
+    exists().where(GroupLead.user_id == User.id).correlate_except(GroupLead), deferred=False)

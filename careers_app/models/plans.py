@@ -28,9 +28,17 @@ RAG_LABELS = {Rag.NONE: "Not rated", Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GRE
 
 
 class ActionPlan(SchoolOwned, db.Model):
-    """A careers action plan, e.g. "Careers action plan 2025-2027"."""
+    """A careers action plan, e.g. "Careers action plan 2025-2027".
+
+    A plan with a `group_id` belongs to a trust or partnership (issue 15): its leads keep it,
+    and staff of every member school read it. Its `school_id` (and its items' and
+    milestones') is the host school, the home school of the lead who made it, so every
+    plan row still carries a school; no school page lists a group plan as its own.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school_group.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     period: Mapped[str] = mapped_column(String(40), default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
@@ -40,6 +48,7 @@ class ActionPlan(SchoolOwned, db.Model):
                                                  onupdate=utcnow)
 
     owner: Mapped[User | None] = relationship(lazy="joined")
+    group: Mapped["SchoolGroup | None"] = relationship(lazy="joined")  # noqa: F821
     items: Mapped[list[PlanItem]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", passive_deletes=True,
         order_by=lambda: (PlanItem.position, PlanItem.id))

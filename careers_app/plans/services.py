@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from sqlalchemy import case, func, select
+from flask import g, has_request_context
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..database import write_transaction
@@ -18,6 +19,7 @@ from ..domain.errors import InputError
 from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
+from ..models.group import GroupLead, SchoolGroupMember
 from ..models.plans import ActionPlan, Milestone, PlanItem, Rag
 from ..models.user import STAFF_ROLES
 
@@ -33,13 +35,32 @@ def can_create_plans(user: User) -> bool:
     return user.is_admin
 
 
+def led_group_ids(user: User) -> frozenset[int]:
+    """The groups the user leads (asked once per request)."""
+    if not (user.is_group_lead or user.leads_groups):
+        return frozenset()
+    cached = g.get("plan_led_groups") if has_request_context() else None
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    ids = frozenset(db.session.scalars(select(GroupLead.group_id)
+                                       .where(GroupLead.user_id == user.id)))
+    if has_request_context():
+        g.plan_led_groups = (user.id, ids)
+    return ids
+
+
 def can_edit_plan(user: User, plan: ActionPlan) -> bool:
-    """A careers leader, or the plan's owner, edits the plan and every item in it."""
+    """A careers leader, or the plan's owner, edits the plan and every item in it. A group's
+    plan is kept by the group's leads alone; member schools' staff read it."""
+    if plan.group_id is not None:
+        return plan.group_id in led_group_ids(user)
     return user.is_admin or (user.is_staff and plan.owner_id == user.id)
 
 
 def can_update_item(user: User, item: PlanItem) -> bool:
     """An item's lead may also set its RAG status and tick off or add its milestones."""
+    if item.plan.group_id is not None:
+        return can_edit_plan(user, item.plan)
     return can_edit_plan(user, item.plan) or (user.is_staff and item.lead_user_id == user.id)
 
 
@@ -84,7 +105,23 @@ class PlanSummary:
 
 
 def list_plans(school_id: int, today: date | None = None) -> list[PlanSummary]:
-    """Every plan of the school with its counts, in one query."""
+    """Every plan of the school with its counts, in one query (not its groups' plans)."""
+    return _summaries(and_(ActionPlan.school_id == school_id, ActionPlan.group_id.is_(None)),
+                      today)
+
+
+def list_group_plans(group_ids, today: date | None = None) -> list[PlanSummary]:
+    """The plans of these groups (a trust's, a partnership's) with their counts."""
+    return _summaries(ActionPlan.group_id.in_(sorted(group_ids)), today) if group_ids else []
+
+
+def member_group_plans(school_id: int, today: date | None = None) -> list[PlanSummary]:
+    """The plans of every group the school belongs to: what its staff read."""
+    return _summaries(ActionPlan.group_id.in_(
+        select(SchoolGroupMember.group_id).where(SchoolGroupMember.school_id == school_id)), today)
+
+
+def _summaries(where, today: date | None) -> list[PlanSummary]:
     today = today or today_london()
     overdue = case((Milestone.done.is_(False) & (Milestone.date < today), 1), else_=0)
     rows = db.session.execute(
@@ -93,17 +130,51 @@ def list_plans(school_id: int, today: date | None = None) -> list[PlanSummary]:
                func.coalesce(func.sum(overdue), 0))
         .outerjoin(PlanItem, PlanItem.plan_id == ActionPlan.id)
         .outerjoin(Milestone, Milestone.item_id == PlanItem.id)
-        .where(ActionPlan.school_id == school_id)
+        .where(where)
         .group_by(ActionPlan.id)
         .order_by(ActionPlan.title, ActionPlan.id)).all()
     return [PlanSummary(*row) for row in rows]
 
 
 def get_plan(school_id: int, plan_id: int, *, full: bool = False) -> ActionPlan | None:
-    query = select(ActionPlan).where(ActionPlan.id == plan_id, ActionPlan.school_id == school_id)
+    """One of the school's own plans (never a group's)."""
+    query = select(ActionPlan).where(ActionPlan.id == plan_id, ActionPlan.school_id == school_id,
+                                     ActionPlan.group_id.is_(None))
     if full:
         query = query.options(selectinload(ActionPlan.items).selectinload(PlanItem.milestones))
     return db.session.scalar(query)
+
+
+def readable_plans(user: User):
+    """SQL: the plans `user` may read. Staff read their school's own plans and the plans of
+    its groups; a group's leads read (and keep) the group's plans. No extra statement: the
+    groups are subqueries."""
+    led = ActionPlan.group_id.in_(select(GroupLead.group_id).where(GroupLead.user_id == user.id))
+    if not user.is_staff:
+        return led if user.is_group_lead else false()
+    return or_(and_(ActionPlan.school_id == user.school_id, ActionPlan.group_id.is_(None)),
+               ActionPlan.group_id.in_(select(SchoolGroupMember.group_id)
+                                       .where(SchoolGroupMember.school_id == user.school_id)),
+               led)
+
+
+def visible_plan(user: User, plan_id: int, *, full: bool = False) -> ActionPlan | None:
+    query = select(ActionPlan).where(ActionPlan.id == plan_id, readable_plans(user))
+    if full:
+        query = query.options(selectinload(ActionPlan.items).selectinload(PlanItem.milestones))
+    return db.session.scalar(query)
+
+
+def visible_item(user: User, item_id: int) -> PlanItem | None:
+    return db.session.scalar(select(PlanItem).join(ActionPlan, ActionPlan.id == PlanItem.plan_id)
+                             .where(PlanItem.id == item_id, readable_plans(user)))
+
+
+def visible_milestone(user: User, milestone_id: int) -> Milestone | None:
+    return db.session.scalar(
+        select(Milestone).join(PlanItem, PlanItem.id == Milestone.item_id)
+        .join(ActionPlan, ActionPlan.id == PlanItem.plan_id)
+        .where(Milestone.id == milestone_id, readable_plans(user)))
 
 
 def get_item(school_id: int, item_id: int) -> PlanItem | None:
@@ -114,6 +185,14 @@ def get_item(school_id: int, item_id: int) -> PlanItem | None:
 def get_milestone(school_id: int, milestone_id: int) -> Milestone | None:
     return db.session.scalar(select(Milestone).where(Milestone.id == milestone_id,
                                                      Milestone.school_id == school_id))
+
+
+def group_leads(group_id: int) -> list[User]:
+    """The group's leads: who may own its plans."""
+    return list(db.session.scalars(
+        select(User).join(GroupLead, GroupLead.user_id == User.id)
+        .where(GroupLead.group_id == group_id, User.active.is_(True))
+        .order_by(User.display_name, User.id)))
 
 
 def is_overdue(milestone: Milestone, today: date | None = None) -> bool:
@@ -188,9 +267,25 @@ def create_plan(school_id: int, details: PlanDetails) -> ActionPlan:
     return plan
 
 
+def _group_lead(group_id: int, user_id: int | None) -> User | None:
+    return next((u for u in group_leads(group_id) if u.id == user_id), None) if user_id else None
+
+
+def create_group_plan(lead: User, group_id: int, details: PlanDetails) -> ActionPlan:
+    """A plan of the group, hosted at the lead's home school (see models.plans.ActionPlan)."""
+    with write_transaction():
+        owner = _group_lead(group_id, details.owner_id)
+        plan = ActionPlan(school_id=lead.school_id, group_id=group_id,
+                          title=_one_line(details.title), period=_one_line(details.period),
+                          owner_id=owner.id if owner else None)
+        db.session.add(plan)
+    return plan
+
+
 def update_plan(plan: ActionPlan, details: PlanDetails) -> None:
     with write_transaction():
-        owner = staff_user(plan.school_id, details.owner_id)
+        owner = (_group_lead(plan.group_id, details.owner_id) if plan.group_id is not None
+                 else staff_user(plan.school_id, details.owner_id))
         title, period = _one_line(details.title), _one_line(details.period)
         if (title, period) != (plan.title, plan.period):
             _bump_milestones(plan.items)  # the plan's title is in every event's description
@@ -203,8 +298,9 @@ def delete_plan(plan: ActionPlan) -> None:
         db.session.delete(plan)
 
 
-def _apply_item(item: PlanItem, details: ItemDetails) -> None:
-    lead = staff_user(item.school_id, details.lead_user_id)
+def _apply_item(item: PlanItem, details: ItemDetails, group_plan: bool = False) -> None:
+    # A group's plan names its leads in words: its schools' staff are not one list.
+    lead = None if group_plan else staff_user(item.school_id, details.lead_user_id)
     if details.lead_user_id and lead is None:
         raise InputError("lead_user_id", "Choose a member of staff from the list.")
     item.benchmark = details.benchmark
@@ -225,7 +321,7 @@ def add_item(plan: ActionPlan, details: ItemDetails) -> PlanItem:
         position = db.session.scalar(select(func.coalesce(func.max(PlanItem.position), 0))
                                      .where(PlanItem.plan_id == plan.id)) + 1
         item = PlanItem(school_id=plan.school_id, plan_id=plan.id, position=position)
-        _apply_item(item, details)
+        _apply_item(item, details, plan.group_id is not None)
         db.session.add(item)
     return item
 
@@ -233,7 +329,7 @@ def add_item(plan: ActionPlan, details: ItemDetails) -> PlanItem:
 def update_item(item: PlanItem, details: ItemDetails) -> None:
     with write_transaction():
         before = (item.heading, item.lead_user_id, item.lead_name)
-        _apply_item(item, details)
+        _apply_item(item, details, item.plan.group_id is not None)
         db.session.flush()
         db.session.refresh(item, ["lead_user"])
         if (item.heading, item.lead_user_id, item.lead_name) != before:

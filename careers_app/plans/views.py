@@ -8,13 +8,31 @@ from ..domain.benchmarks import BY_NUMBER
 from ..domain.dates import today_london
 from ..domain.plan_dates import format_pounds
 from ..forms import options
-from ..security import require_staff
+from ..security import refuse, require_staff
 from ..templating import is_fragment_request, redirect_after_write, render
 from . import importer, services
 from .forms import ItemForm, MilestoneForm, PlanForm, StatusForm
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
-bp.before_request(require_staff)
+# A group lead (no school access) keeps the group's plans through these pages; the lookups
+# below then find only the plans of the groups they lead (services.readable_plans).
+GROUP_PLAN_ENDPOINTS = frozenset({
+    "plans.show", "plans.print_view", "plans.edit", "plans.update", "plans.delete",
+    "plans.delete_confirmed", "plans.new_item", "plans.create_item", "plans.item",
+    "plans.edit_item", "plans.update_item", "plans.delete_item", "plans.delete_item_confirmed",
+    "plans.status", "plans.save_status", "plans.new_milestone", "plans.create_milestone",
+    "plans.milestone", "plans.edit_milestone", "plans.update_milestone",
+    "plans.toggle_milestone", "plans.delete_milestone"})
+
+
+@bp.before_request
+def _staff_or_group_lead():
+    if (current_user.is_authenticated and current_user.is_group_lead
+            and request.endpoint in GROUP_PLAN_ENDPOINTS):
+        return None
+    return require_staff()
+
+
 bp.add_app_template_filter(format_pounds, "pounds")
 # The plan import's three steps live in importer.py; they are routes of this blueprint.
 bp.add_url_rule("/import", view_func=importer.import_plan, methods=["GET"])
@@ -32,7 +50,9 @@ def _school_id() -> int:
     return current_user.school_id
 
 
-def _staff_choices(blank: str):
+def _staff_choices(blank: str, plan=None):
+    if plan is not None and plan.group_id is not None:  # a group's plan: leads in words
+        return options([(0, blank)])
     return options([(0, blank)] + [(u.id, u.display_name)
                                    for u in services.staff_users(_school_id())])
 
@@ -42,13 +62,14 @@ def _staff_choices(blank: str):
 @bp.get("")
 def index():
     """Every plan of the school, with milestone counts."""
-    return render("plans/index.html", summaries=services.list_plans(_school_id()))
+    return render("plans/index.html", summaries=services.list_plans(_school_id()),
+                  group_summaries=services.member_group_plans(_school_id()))
 
 
 def _plan_or_404(plan_id: int, *, full: bool = False):
-    plan = services.get_plan(_school_id(), plan_id, full=full)
+    plan = services.visible_plan(current_user, plan_id, full=full)
     if plan is None:
-        abort(404)
+        refuse(404)
     return plan
 
 
@@ -71,7 +92,11 @@ def _may_create_plans() -> None:
 
 def _plan_form(obj=None) -> PlanForm:
     form = PlanForm(obj=obj)
-    form.owner_id.choices = _staff_choices("No owner")
+    if obj is not None and obj.group_id is not None:
+        form.owner_id.choices = options([(0, "No owner")] + [
+            (u.id, u.display_name) for u in services.group_leads(obj.group_id)])
+    else:
+        form.owner_id.choices = _staff_choices("No owner")
     return form
 
 
@@ -116,7 +141,7 @@ def edit(plan_id: int):
 @bp.post("/<int:plan_id>/edit")
 def update(plan_id: int):
     plan = _editable_plan(plan_id)
-    form = _plan_form()
+    form = _plan_form(plan)
     if not form.validate():
         return _plan_form_page(form, plan, status=422)
     services.update_plan(plan, _plan_details(form))
@@ -133,10 +158,10 @@ def delete(plan_id: int):
 @bp.post("/<int:plan_id>/delete")
 def delete_confirmed(plan_id: int):
     plan = _editable_plan(plan_id)
-    title = plan.title
+    title, back = plan.title, "groups.plans" if plan.group_id else "plans.index"
     services.delete_plan(plan)
     flash(f"Deleted the plan “{title}” and its milestones.", "success")
-    return redirect_after_write(url_for("plans.index"))
+    return redirect_after_write(url_for(back))
 
 
 @bp.get("/<int:plan_id>/print")
@@ -149,9 +174,9 @@ def print_view(plan_id: int):
 # Items ------------------------------------------------------------------------------------
 
 def _item_or_404(item_id: int):
-    item = services.get_item(_school_id(), item_id)
+    item = services.visible_item(current_user, item_id)
     if item is None:
-        abort(404)
+        refuse(404)
     return item
 
 
@@ -183,7 +208,7 @@ def _item_form_page(form: ItemForm, *, plan, item=None, status: int = 200):
 
 def _save_item(form: ItemForm, *, plan, item=None):
     created = item is None
-    form.lead_user_id.choices = _staff_choices("Not a member of staff")
+    form.lead_user_id.choices = _staff_choices("Not a member of staff", plan)
     if not form.validate():
         return _item_form_page(form, plan=plan, item=item, status=422)
     try:
@@ -205,7 +230,7 @@ def _save_item(form: ItemForm, *, plan, item=None):
 def new_item(plan_id: int):
     plan = _editable_plan(plan_id)
     form = ItemForm()
-    form.lead_user_id.choices = _staff_choices("Not a member of staff")
+    form.lead_user_id.choices = _staff_choices("Not a member of staff", plan)
     return _item_form_page(form, plan=plan)
 
 
@@ -227,7 +252,7 @@ def edit_item(item_id: int):
     form.benchmark.data = str(item.benchmark) if item.benchmark else ""
     form.lead_user_id.data = item.lead_user_id or 0
     form.cost.data = format_pounds(item.cost_pence).lstrip("£")
-    form.lead_user_id.choices = _staff_choices("Not a member of staff")
+    form.lead_user_id.choices = _staff_choices("Not a member of staff", item.plan)
     return _item_form_page(form, plan=item.plan, item=item)
 
 
@@ -287,9 +312,9 @@ def save_status(item_id: int):
 # Milestones -------------------------------------------------------------------------------
 
 def _milestone_or_404(milestone_id: int):
-    milestone = services.get_milestone(_school_id(), milestone_id)
+    milestone = services.visible_milestone(current_user, milestone_id)
     if milestone is None:
-        abort(404)
+        refuse(404)
     return milestone
 
 
