@@ -67,6 +67,17 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _driver_pragma(connection, pragma: str) -> None:
+    """Run a PRAGMA on the driver's connection, outside any transaction (where SQLite
+    ignores foreign_keys), and check it took."""
+    raw = connection.connection.dbapi_connection
+    raw.execute(f"PRAGMA {pragma}")
+    name, _, wanted = pragma.partition("=")
+    now = raw.execute(f"PRAGMA {name}").fetchone()[0]
+    if str(now) != {"ON": "1", "OFF": "0"}[wanted]:
+        raise RuntimeError(f"SQLite did not take PRAGMA {pragma} (a transaction is open)")
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -92,6 +103,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table's constraints by copying it to a new table and dropping
+            # the old one (Alembic's batch mode). With foreign keys enforced, that DROP would
+            # delete every row that references the table (ON DELETE CASCADE: an encounter's
+            # participations) or blank the references (SET NULL). So enforcement is off while
+            # migrating (the pragma works only outside a transaction) and the whole database
+            # is checked before the migration commits.
+            _driver_pragma(connection, "foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +120,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left broken references: {broken[:5]}")
+        if sqlite:
+            connection.rollback()  # end the autobegun read, if any, so the pragma takes
+            _driver_pragma(connection, "foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -28,3 +28,31 @@ def test_every_school_owned_table_carries_its_school(app, app_ctx):
         if table.name in exempt:
             continue
         assert "school_id" in table.c, f"{table.name} has no school_id"
+
+
+def test_rebuilding_tables_loses_no_rows(app, app_ctx, make_pupil, make_encounter,
+                                         make_organisation):
+    """SQLite rebuilds a table to change its constraints (0021 rebuilds encounter and
+    organisation). With foreign keys enforced, dropping the old copy would cascade: every
+    participation deleted, every organisation link blanked. Down and up again keeps all."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select
+
+    from careers_app.domain.benchmarks import EncounterKind, OrganisationKind
+    from careers_app.models import Encounter, EncounterBenchmark, Participation
+
+    college = make_organisation("Riverside College", OrganisationKind.FE_COLLEGE)
+    pupils = [make_pupil(year=10) for _ in range(3)]
+    make_encounter(pupils, EncounterKind.COLLEGE, organisation=college)
+
+    def counts():
+        return (db.session.scalar(select(func.count()).select_from(Participation)),
+                db.session.scalar(select(func.count()).select_from(EncounterBenchmark)),
+                db.session.scalar(select(func.count(Encounter.organisation_id))))
+
+    before = counts()
+    db.session.remove()
+    downgrade(revision="0020")
+    upgrade()
+    assert before == (3, 1, 1)
+    assert counts() == before
