@@ -15,20 +15,22 @@ from datetime import date
 
 from ..domain.progress import Cell, Filters, Matrix, PupilProgress, build_matrix, tally
 from ..domain.rules import RULES, Rule, RuleSettings
-from ..reports.services import progress_for_schools, settings_for_schools
+from ..domain.dates import today_london
+from ..reports.services import schools_progress, settings_for_schools
 
 
 def trust_pupils(school_ids: Sequence[int], academic_year: int, as_of: date,
-                 settings: Mapping[int, RuleSettings],
-                 rules: Sequence[Rule] = RULES) -> list[PupilProgress]:
+                 settings: Mapping[int, RuleSettings]) -> list[PupilProgress]:
     """Every pupil on roll in any of `school_ids` in `academic_year` (up to `as_of`, the
-    last day looked at), with their counts for every rule and their school: the report's
-    own aggregate statements (reports.services.progress_for_schools), however many schools,
-    each school measured by its own settings. The pages built on it show counts only."""
+    last day looked at), with their counts for every rule and their school: each school's
+    dashboard figures from the figure cache (reports.services.schools_progress), read for
+    all the schools at once, each measured by its own settings. The pages built on it show
+    counts only."""
     if not school_ids:
         return []
-    return progress_for_schools(school_ids, academic_year, as_of, settings=settings,
-                                rules=rules)
+    by_school = schools_progress(school_ids, academic_year, max(as_of, today_london()),
+                                 settings=settings, as_at=as_of)
+    return [pupil for school_id in school_ids for pupil in by_school.get(school_id, ())]
 
 
 # What the pages show ---------------------------------------------------------------------------

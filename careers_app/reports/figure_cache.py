@@ -32,7 +32,8 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import insert, null, select, update
+from sqlalchemy import and_, case, insert, null, select, update
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models.figures import FigureChange, FigureVersion
@@ -56,23 +57,38 @@ class _Entry:
     value: Sequence
 
 
-Full = Callable[[], Sequence]
-# (ids of the pupils whose figures may have changed, the entry's value) -> the new value.
-Partial = Callable[[list[int], Sequence], Sequence]
+# school ids -> {school id: value}: the whole value for each, in one read for all.
+FullMany = Callable[[list[int]], dict[int, Sequence]]
+# {school id: ids of the pupils whose figures may have changed}, {school id: its entry's
+# value} -> {school id: the new value}, in one read for all.
+PartialMany = Callable[[dict[int, list[int]], dict[int, Sequence]], dict[int, Sequence]]
 
 
-def read_stamp(school_id: int) -> Stamp | None:
-    row = db.session.execute(
-        select(FigureVersion.epoch, FigureVersion.version, FigureVersion.pruned_to)
-        .where(FigureVersion.school_id == school_id)).first()
-    return Stamp(*row) if row else None
+NEVER = 2 ** 62  # "since" for a school with no entry: no change rows wanted
 
 
-def changed_pupils(school_id: int, since: int) -> list[int | None]:
-    """Pupils named by the versions after `since` (None: every pupil)."""
-    return list(db.session.scalars(
-        select(FigureChange.pupil_id).where(FigureChange.school_id == school_id,
-                                            FigureChange.version > since).distinct()))
+def read_stamps(since: dict[int, int | None]) -> dict[int, tuple[Stamp, list[int | None]]]:
+    """Each school's stamp and the pupils named by its versions after `since[school]` (None:
+    every pupil; no entry: none wanted). One statement for any number of schools, so a
+    refresh costs no more statements than a first read."""
+    change = aliased(FigureChange)
+    after = case({school: version if version is not None else NEVER
+                  for school, version in since.items()},
+                 value=FigureVersion.school_id, else_=NEVER)
+    rows = db.session.execute(
+        select(FigureVersion.school_id, FigureVersion.epoch, FigureVersion.version,
+               FigureVersion.pruned_to, change.id.is_not(None).label("changed"),
+               change.pupil_id)
+        .outerjoin(change, and_(change.school_id == FigureVersion.school_id,
+                                change.version > after))
+        .where(FigureVersion.school_id.in_(list(since)))).all()
+    found: dict[int, tuple[Stamp, set]] = {}
+    for row in rows:
+        stamp, changed = found.setdefault(
+            row.school_id, (Stamp(row.epoch, row.version, row.pruned_to), set()))
+        if row.changed:
+            changed.add(row.pupil_id)
+    return {school: (stamp, list(changed)) for school, (stamp, changed) in found.items()}
 
 
 class FigureCache:
@@ -88,40 +104,60 @@ class FigureCache:
         with self._lock:
             self._entries.clear()
 
-    def get(self, school_id: int, key: Hashable, full: Full, partial: Partial,
+    def get(self, school_id: int, key: Hashable, full: Callable[[], Sequence],
+            partial: Callable[[list[int], Sequence], Sequence],
             roll_size: Callable[[Sequence], int] = len) -> Sequence:
         """The value for `key`, brought up to the school's current data version."""
-        stamp = read_stamp(school_id)
-        if stamp is None:  # no version row (a school made outside the migrations): no cache
-            return full()
-        key = (school_id, key)
+        return self.get_many(
+            [school_id], lambda _school: key, lambda _ids: {school_id: full()},
+            lambda changed, old: {school_id: partial(changed[school_id], old[school_id])},
+            roll_size)[school_id]
+
+    def get_many(self, school_ids: Sequence[int], key_of: Callable[[int], Hashable],
+                 full: FullMany, partial: PartialMany,
+                 roll_size: Callable[[Sequence], int] = len) -> dict[int, Sequence]:
+        """Each school's value, brought up to its current data version: one statement reads
+        every stamp, then at most one full read and one partial read serve all the schools
+        that need them (never a read per school)."""
+        keys = {school: (school, key_of(school)) for school in school_ids}
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-        if entry is not None and entry.stamp == stamp:
-            self.stats["hit"] += 1
-            return entry.value
-        value = self._refresh(school_id, entry, stamp, full, partial, roll_size)
+            entries = {school: self._entries.get(k) for school, k in keys.items()}
+        stamps = read_stamps({school: e.stamp.version if e else None
+                              for school, e in entries.items()})
+        values, whole, some = {}, [], {}
+        for school in school_ids:
+            entry, (stamp, changed) = entries[school], stamps.get(school, (None, []))
+            if stamp is None or self._needs_full(entry, stamp, changed, roll_size):
+                whole.append(school)
+            elif entry.stamp == stamp:
+                self.stats["hit"] += 1
+                values[school] = entry.value
+            else:
+                some[school] = sorted(changed)
+        self.stats["full"] += len(whole)
+        self.stats["partial"] += len(some)
+        if whole:
+            values.update(full(whole))
+        if some:
+            values.update(partial(some, {school: entries[school].value for school in some}))
         with self._lock:
-            self._entries[key] = _Entry(stamp, value)
-            self._entries.move_to_end(key)
+            for school in [*whole, *some]:
+                if school in stamps:
+                    self._entries[keys[school]] = _Entry(stamps[school][0], values[school])
+                    self._entries.move_to_end(keys[school])
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)
-        return value
+        return values
 
-    def _refresh(self, school_id, entry, stamp, full, partial, roll_size) -> Sequence:
+    @staticmethod
+    def _needs_full(entry, stamp, changed, roll_size) -> bool:
         old = entry.stamp if entry is not None else None
         if (old is None or old.epoch != stamp.epoch or old.version > stamp.version
                 or old.version < stamp.pruned_to):
-            self.stats["full"] += 1
-            return full()
-        changed = changed_pupils(school_id, old.version)
-        if None in changed or len(changed) > PARTIAL_LIMIT * max(roll_size(entry.value), 1):
-            self.stats["full"] += 1
-            return full()
-        self.stats["partial"] += 1
-        return partial(sorted(changed), entry.value)
+            return True
+        if old == stamp:
+            return False
+        return None in changed or len(changed) > PARTIAL_LIMIT * max(roll_size(entry.value), 1)
 
 
 figure_cache = FigureCache()

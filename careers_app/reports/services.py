@@ -37,6 +37,7 @@ from ..domain.rules import (KEY_STAGE_START, PAL_RULES, RULES, EncounterFact, Me
                             Rule, RuleResult, RuleSettings, Scope, Window, as_of_day, settings_from,
                             settings_to)
 from ..extensions import db
+from .figure_cache import figure_cache
 from ..models import (Encounter, EncounterBenchmark, EncounterOffer, Organisation, Participation,
                       Pupil, PupilYear, School)
 
@@ -44,12 +45,17 @@ from ..models import (Encounter, EncounterBenchmark, EncounterOffer, Organisatio
 # The roll ------------------------------------------------------------------------------------
 
 def _roll_conditions(school_ids: Sequence[int], academic_year: int, as_of: date,
-                     cohorts: Sequence[int]) -> list[ColumnElement]:
-    """On roll on some day from 1 September to `as_of` (domain.rules.on_roll)."""
+                     cohorts: Sequence[int],
+                     only: Sequence[int] | None = None) -> list[ColumnElement]:
+    """On roll on some day from 1 September to `as_of` (domain.rules.on_roll); `only`
+    narrows the roll to those pupils (the figure cache bringing a few up to date)."""
     start, _end = academic_year_bounds(academic_year)
-    return [Pupil.school_id.in_(list(school_ids)), Pupil.cohort.in_(list(cohorts)),
-            or_(Pupil.joined_on.is_(None), Pupil.joined_on <= as_of),
-            or_(Pupil.left_on.is_(None), Pupil.left_on >= start)]
+    conditions = [Pupil.school_id.in_(list(school_ids)), Pupil.cohort.in_(list(cohorts)),
+                  or_(Pupil.joined_on.is_(None), Pupil.joined_on <= as_of),
+                  or_(Pupil.left_on.is_(None), Pupil.left_on >= start)]
+    if only is not None:
+        conditions.append(Pupil.id.in_(list(only)))
+    return conditions
 
 
 def _on_roll_that_day(day) -> list[ColumnElement]:
@@ -178,27 +184,29 @@ def _offered_pairs(school_ids: Sequence[int], cohorts: Sequence[int]):
 
 
 def _counts_query(rules: Sequence[Rule], enc, school_ids: Sequence[int], academic_year: int,
-                  as_of: date, cohorts: Sequence[int], offered: bool):
+                  as_of: date, cohorts: Sequence[int], offered: bool,
+                  only: Sequence[int] | None = None):
     pairs = _offered_pairs(school_ids, cohorts) if offered else None
     link = pairs if pairs is not None else Participation.__table__
     return (select(Pupil.id, *_count_columns(rules, enc, academic_year))
             .select_from(Pupil)
             .join(link, link.c.pupil_id == Pupil.id)
             .join(enc, enc.c.id == link.c.encounter_id)
-            .where(*_roll_conditions(school_ids, academic_year, as_of, cohorts),
+            .where(*_roll_conditions(school_ids, academic_year, as_of, cohorts, only),
                    *_on_roll_that_day(enc.c.date))
             .group_by(Pupil.id))
 
 
 def progress_queries(school_ids: Sequence[int], academic_year: int, as_of: date,
-                     cohorts: Sequence[int], rules: Sequence[Rule] = RULES):
+                     cohorts: Sequence[int], rules: Sequence[Rule] = RULES,
+                     only: Sequence[int] | None = None):
     """The statements a report runs (exposed so bench/ can time the raw SQL)."""
     kept, kept_on, year_columns = year_values(academic_year)
     roll = (select(Pupil.id, Pupil.school_id, Pupil.upn, Pupil.legal_forename,
                    Pupil.preferred_forename, Pupil.surname, Pupil.cohort, *year_columns,
                    Pupil.joined_on, Pupil.left_on)
             .outerjoin(kept, kept_on)
-            .where(*_roll_conditions(school_ids, academic_year, as_of, cohorts))
+            .where(*_roll_conditions(school_ids, academic_year, as_of, cohorts, only))
             .order_by(Pupil.surname, Pupil.legal_forename, Pupil.id))
     enc = counted_encounters(school_ids, academic_year, as_of, min(cohorts))
     pupil_rules = [r for r in rules if r.scope is Scope.PUPIL]
@@ -207,9 +215,9 @@ def progress_queries(school_ids: Sequence[int], academic_year: int, as_of: date,
     group_cohorts = [c for c in cohorts
                      if any(year_group(c, academic_year) in r.year_groups for r in group_rules)]
     per_pupil = (_counts_query(pupil_rules, enc, school_ids, academic_year, as_of, cohorts,
-                               offered=False) if pupil_rules else None)
+                               offered=False, only=only) if pupil_rules else None)
     per_offer = (_counts_query(group_rules, enc, school_ids, academic_year, as_of,
-                               group_cohorts, offered=True) if group_cohorts else None)
+                               group_cohorts, offered=True, only=only) if group_cohorts else None)
     return roll, per_pupil, per_offer, pupil_rules, group_rules
 
 
@@ -234,19 +242,21 @@ def progress_for_schools(school_ids: Sequence[int], academic_year: int, today: d
                          as_at: date | None = None, year_groups: Iterable[int] = YEAR_GROUPS,
                          settings: Mapping[int, RuleSettings] | None = None,
                          rules: Sequence[Rule] = RULES,
-                         filters: Filters = Filters()) -> list[PupilProgress]:
+                         filters: Filters = Filters(),
+                         only: Sequence[int] | None = None) -> list[PupilProgress]:
     """Every pupil on roll in those year groups of those schools in `academic_year`, as at
     `as_at` (default `today`, never later), with their rule counts and their school_id.
 
     The same three statements for one school or fifty. `settings` maps school id to its
-    rule settings (read in one query when not given); `filters` keeps matching pupils only.
+    rule settings (read in one query when not given); `filters` keeps matching pupils only;
+    `only` reads just those pupils (reports.figure_cache).
     """
     school_ids = sorted(set(school_ids))
     settings = dict(settings) if settings is not None else settings_for_schools(school_ids)
     as_of = as_of_day(academic_year, min(as_at or today, today))
     cohorts = sorted(cohort_for(y, academic_year) for y in year_groups)
     roll, per_pupil, per_offer, pupil_rules, group_rules = progress_queries(
-        school_ids, academic_year, as_of, cohorts, rules)
+        school_ids, academic_year, as_of, cohorts, rules, only)
     pupils = [PupilProgress.from_roll(row, academic_year, today, rules)
               for row in db.session.execute(roll)]
 
@@ -259,15 +269,73 @@ def progress_for_schools(school_ids: Sequence[int], academic_year: int, today: d
     return [p for p in pupils if filters.matches(p)] if filters.active else pupils
 
 
+def _sort_key(pupil: PupilProgress) -> tuple:
+    """Name order, the same for a full read and for a cache bringing a few pupils up to date
+    (a database's collation is not Python's, so both sort here)."""
+    return (pupil.sort_name.casefold(), pupil.id)
+
+
+def _settings_key(settings: RuleSettings) -> tuple:
+    return (tuple(sorted(settings.thresholds.items())), settings.guidance_needs_level6)
+
+
+def schools_progress(school_ids: Sequence[int], academic_year: int, today: date, *,
+                     settings: Mapping[int, RuleSettings] | None = None,
+                     as_at: date | None = None) -> dict[int, tuple[PupilProgress, ...]]:
+    """Per school, every pupil on roll in `academic_year` as at `as_at`, with their counts for
+    every rule, in name order: kept ready in the figure cache (reports/figure_cache.py),
+    checked against each school's data version on every call and brought up to date pupil
+    by pupil. Whatever the number of schools: one statement for the versions, then at most
+    one full and one partial `progress_for_schools`."""
+    school_ids = sorted(set(school_ids))
+    settings = dict(settings) if settings is not None else settings_for_schools(school_ids)
+    as_of = as_of_day(academic_year, min(as_at or today, today))
+
+    def key_of(school_id: int) -> tuple:
+        return ("progress", academic_year, as_of, today,
+                _settings_key(settings.get(school_id) or RuleSettings()))
+
+    def read(ids: Sequence[int], only: Sequence[int] | None = None) -> dict[int, list]:
+        by_school: dict[int, list[PupilProgress]] = {school_id: [] for school_id in ids}
+        for pupil in progress_for_schools(ids, academic_year, today, as_at=as_at,
+                                          settings=settings, only=only):
+            by_school[pupil.school_id].append(pupil)
+        return by_school
+
+    def full(ids: list[int]) -> dict[int, tuple[PupilProgress, ...]]:
+        return {school_id: tuple(sorted(pupils, key=_sort_key))
+                for school_id, pupils in read(ids).items()}
+
+    def partial(changed: dict[int, list[int]], old: dict[int, Sequence[PupilProgress]]):
+        fresh = read(list(changed), only=sorted({i for ids in changed.values() for i in ids}))
+        result = {}
+        for school_id, ids in changed.items():
+            gone = set(ids)
+            kept = [p for p in old[school_id] if p.id not in gone]
+            result[school_id] = tuple(sorted(kept + fresh[school_id], key=_sort_key))
+        return result
+
+    return figure_cache.get_many(school_ids, key_of, full, partial)
+
+
+def school_progress(school_id: int, academic_year: int, today: date,
+                    settings: RuleSettings | None = None,
+                    as_at: date | None = None) -> tuple[PupilProgress, ...]:
+    """One school's pupils with their counts, from the figure cache (`schools_progress`)."""
+    settings = settings if settings is not None else school_settings(school_id)
+    return schools_progress([school_id], academic_year, today, settings={school_id: settings},
+                            as_at=as_at)[school_id]
+
+
 def progress(school_id: int, academic_year: int, today: date,
              year_groups: Iterable[int] = YEAR_GROUPS,
              settings: RuleSettings | None = None,
              rules: Sequence[Rule] = RULES, as_at: date | None = None) -> list[PupilProgress]:
-    """Every pupil on roll in those year groups in `academic_year`, with their rule counts."""
-    settings = settings if settings is not None else school_settings(school_id)
-    return progress_for_schools([school_id], academic_year, today, as_at=as_at,
-                                year_groups=year_groups, settings={school_id: settings},
-                                rules=rules)
+    """Every pupil on roll in those year groups in `academic_year`, with their counts (for
+    every rule: `rules` is accepted for the callers' clarity, the cache holds them all)."""
+    wanted = set(year_groups)
+    return [p for p in school_progress(school_id, academic_year, today, settings, as_at)
+            if p.year_group in wanted]
 
 
 # The matrix, gap lists and the PAL report ------------------------------------------------------

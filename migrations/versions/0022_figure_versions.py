@@ -56,13 +56,17 @@ TRACKED = (
      PUPIL_OF),
     ("encounter", ("UPDATE",),
      ("date", "academic_year", "organisation_id", "meaningful", "deleted_at", "planned",
-      "adviser_level6", "kind"),
+      "adviser_level6", "adviser_name", "kind"),
      "SELECT r.school_id AS school_id, p.pupil_id AS pupil_id FROM {src} r "
      "JOIN participation p ON p.encounter_id = r.id"),
     ("encounter_benchmark", ("INSERT", "DELETE"), (),
      "SELECT e.school_id AS school_id, p.pupil_id AS pupil_id FROM {src} r "
      "JOIN encounter e ON e.id = r.encounter_id "
      "JOIN participation p ON p.encounter_id = r.encounter_id"),
+    # An offer to a year group reaches every pupil of that cohort in the school.
+    ("encounter_offer", ("INSERT", "DELETE"), (),
+     "SELECT r.school_id AS school_id, p.id AS pupil_id FROM {src} r "
+     "JOIN pupil p ON p.school_id = r.school_id AND p.cohort = r.cohort"),
     ("organisation", ("UPDATE",), ("kind",),
      "SELECT r.school_id AS school_id, CAST(NULL AS INTEGER) AS pupil_id FROM {src} r"),
     ("school", ("UPDATE",), ("settings",),
@@ -98,6 +102,8 @@ SQLITE_ROWS = {
     "encounter": ("R.school_id", "JOIN participation p ON p.encounter_id = R.id"),
     "encounter_benchmark": ("(SELECT school_id FROM encounter WHERE id = R.encounter_id)",
                             "JOIN participation p ON p.encounter_id = R.encounter_id"),
+    "encounter_offer": ("R.school_id",
+                        "JOIN pupil p ON p.school_id = R.school_id AND p.cohort = R.cohort"),
     "organisation": ("R.school_id", "NULL"),
     "school": ("R.id", "NULL"),
 }
@@ -106,7 +112,8 @@ SQLITE_ROWS = {
 def _sqlite_steps(table: str, row: str) -> list[str]:
     school, pupils = (part.replace("R.", f"{row}.") for part in SQLITE_ROWS[table])
     if pupils.startswith("JOIN"):
-        change = (f"SELECT f.school_id, f.version, p.pupil_id FROM figure_version f {pupils} "
+        column = "p.id" if pupils.startswith("JOIN pupil ") else "p.pupil_id"
+        change = (f"SELECT f.school_id, f.version, {column} FROM figure_version f {pupils} "
                   f"WHERE f.school_id = {school} AND NOT f.paused;")
     else:
         change = (f"SELECT f.school_id, f.version, {pupils} FROM figure_version f "

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from careers_app.reports.figure_cache import figure_cache
 from careers_app.database import write_transaction
 from careers_app.demo import seed_demo
 from careers_app.demo_groups import TRUST_NAME
@@ -113,10 +114,15 @@ def test_the_trust_page_statements_do_not_grow_with_the_schools(app, count_state
     for n in (2, 5):
         _add_school(app, n)
         for url in ("/trust", "/trust?send=any", "/trust/figures.csv", "/trust/print"):
+            # The cold path, where every school's figures are read (all in one read): a
+            # cache warmed for some schools would make the two sizes take different paths.
+            figure_cache.clear()
             with count_statements() as statements:
                 assert client.get(url).status_code == 200
             counts.append((n, url, len(statements)))
     small = {url: c for n, url, c in counts if n == 2}
     large = {url: c for n, url, c in counts if n == 5}
     assert small == large, counts
-    assert max(large.values()) <= 11, counts  # a flag filter adds its own audit entry
+    # The data versions (1), the settings, the roll and the counts; a flag filter adds its
+    # own audit entry.
+    assert max(large.values()) <= 12, counts

@@ -10,8 +10,8 @@ from sqlalchemy import delete, insert, select, text, update
 from careers_app.database import write_transaction
 from careers_app.domain.benchmarks import EncounterKind, OrganisationKind
 from careers_app.extensions import db
-from careers_app.models import (Encounter, EncounterBenchmark, Organisation, Participation, Pupil,
-                                PupilYear, School)
+from careers_app.models import (Encounter, EncounterBenchmark, EncounterOffer, Organisation,
+                                Participation, Pupil, PupilYear, School)
 from careers_app.models.figures import FigureChange, FigureVersion
 
 
@@ -29,7 +29,8 @@ def _changes_after(school_id: int, version: int) -> set[int | None]:
 def scene(app, school, make_pupil, make_encounter):
     ann, ben, cat = (make_pupil(year=10, surname=n) for n in ("Ann", "Ben", "Cat"))
     encounter = make_encounter([ann, ben])
-    return dict(school=school.id, ann=ann.id, ben=ben.id, cat=cat.id, encounter=encounter.id)
+    return dict(school=school.id, ann=ann.id, ben=ben.id, cat=cat.id, encounter=encounter.id,
+                cohort=ann.cohort)
 
 
 def _write(statement) -> None:
@@ -64,6 +65,11 @@ WRITES = [
     ("a year's record", lambda s: insert(PupilYear).values(
         school_id=s["school"], pupil_id=s["ann"], academic_year=2025, tutor_group="9A",
         send_status="N", disadvantaged=True, looked_after=False, considering_he=False), {"ann"}),
+    ("record the adviser", lambda s: update(Encounter).where(
+        Encounter.id == s["encounter"]).values(adviser_name="J. Adviser"), {"ann", "ben"}),
+    ("offer it to the year group", lambda s: insert(EncounterOffer).values(
+        school_id=s["school"], encounter_id=s["encounter"], cohort=s["cohort"]),
+     {"ann", "ben", "cat"}),
     ("a rule setting", lambda s: update(School).where(School.id == s["school"]).values(
         settings={"guidance_needs_level6": False}), {None}),
 ]
