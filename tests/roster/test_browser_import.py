@@ -30,6 +30,13 @@ def test_import_with_column_mapping_in_a_browser(app, live_server, page, lead, m
     assert page.locator("#import-summary dt").first.inner_text() == "New pupils"
     assert page.locator("#import-summary dd").first.inner_text() == "5"
     page.get_by_label("Also mark the pupils missing from the file as leavers").check()
+    # The suggested last day is filled in; one leaver of a roll of one is over 10%.
+    assert page.get_by_label("Their last day on roll").input_value()
+    assert "100% of the roll of 1" in page.locator("#leaver-share").inner_text()
+    page.get_by_role("button", name="Import 5 changes").click()
+    page.locator("#large-leavers").wait_for()  # refused until the second tick
+    page.get_by_label("Also mark the pupils missing from the file as leavers").check()
+    page.get_by_label("Yes, mark them all as leavers").check()
     page.get_by_role("button", name="Import 5 changes").click()
     page.get_by_role("heading", name="Import complete").wait_for()
 
