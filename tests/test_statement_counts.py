@@ -53,14 +53,17 @@ def statements_for(client, count_statements, url: str) -> int:
     return len(statements)
 
 
+# Counted just after a write (the figure cache's refresh: one statement for the data
+# version, then the roll, the counts and the offers for every rule, which drill-downs share);
+# on unchanged data the three reads are skipped.
 REPORT_PAGES = [
-    ("/reports/benchmarks", 6),
-    ("/reports/benchmarks?send=any&disadvantaged=yes", 6),
-    ("/reports/benchmarks/bm5_year/9", 6),
-    ("/reports/benchmarks/pal_y8_9/9?send=K", 6),
-    ("/reports/pal?show=all", 7),
-    ("/reports/benchmarks.csv", 6),
-    ("/reports/pal.csv", 7),
+    ("/reports/benchmarks", 7),
+    ("/reports/benchmarks?send=any&disadvantaged=yes", 7),
+    ("/reports/benchmarks/bm5_year/9", 8),
+    ("/reports/benchmarks/pal_y8_9/9?send=K", 8),
+    ("/reports/pal?show=all", 8),
+    ("/reports/benchmarks.csv", 7),
+    ("/reports/pal.csv", 8),
 ]
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .academic import YEAR_GROUPS, year_group
+from .academic import YEAR_GROUPS, academic_year_bounds, year_group
 from .pupil_flags import SEND_CODES, has_send, send_label
 from .rules import (PAL_RULES, RULES, EncounterFact, PupilFact, Rule, RuleResult, RuleSettings,
                     Scope, applies, band, evaluate, in_progress, is_met, percentage)
@@ -64,6 +64,12 @@ class PupilProgress:
     @property
     def has_send(self) -> bool:
         return has_send(self.send_status)
+
+    def joined_after_start(self, academic_year: int) -> bool:
+        """A joiner that year: admitted after 1 September (a first import puts everyone on
+        roll from the start of the year, and that is no joining)."""
+        return self.joined_on is not None and \
+            self.joined_on > academic_year_bounds(academic_year)[0]
 
     @classmethod
     def from_roll(cls, row, academic_year: int, today: date,
