@@ -15,7 +15,7 @@ from ..domain.pupil_words import NextEvent, ProgressLine, progress_lines
 from ..domain.rules import EncounterFact, RuleResult, RuleSettings, encounter_counts
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, Organisation, Pupil
-from ..reports.own import CountedEncounter, own_progress
+from ..reports.own import Titled, own_progress
 from ..reports.services import school_settings
 from .services import PupilRecord, RecordEntry, YearRecord
 
@@ -23,7 +23,7 @@ from .services import PupilRecord, RecordEntry, YearRecord
 @dataclass
 class PupilSummary:
     lines: list[ProgressLine]
-    encounters: dict[int, CountedEncounter]  # id -> the encounters that count, for their titles
+    encounters: dict[int, Titled]  # id -> the encounters that count, for their titles
 
 
 def _planned_for(pupil: Pupil, today: date) -> list[tuple[str, EncounterFact]]:
@@ -77,8 +77,9 @@ def pupil_summary(pupil: Pupil, today: date, record: PupilRecord | None = None) 
     """The pupil's progress this year in plain words, with what comes next for each gap.
 
     `record`: the pupil's whole `pupil_record` (before `happened_and_coming_up`), whose
-    facts spare the query for the pupil's own encounters."""
-    own = own_progress(pupil, today, getattr(record, "facts", None))
+    facts and titles spare the queries for the pupil's own encounters."""
+    titles = {e.id: e for year in record or () for e in year.encounters}
+    own = own_progress(pupil, today, getattr(record, "facts", None), titles)
     return PupilSummary(
         progress_lines(own.results, next_events(pupil, own.results, today, own.settings)),
         own.encounters)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -18,6 +19,14 @@ from ..domain.rules import EncounterFact, PupilFact, RuleResult, RuleSettings, S
 from ..extensions import db
 from ..models import Encounter, EncounterBenchmark, EncounterOffer, Organisation, Participation, Pupil
 from .services import school_settings
+
+
+class Titled(Protocol):
+    """What the pupil's progress lists of an encounter that counted."""
+
+    id: int
+    title: str
+    date: date
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,7 @@ class CountedEncounter:
 @dataclass
 class OwnProgress:
     results: list[RuleResult]
-    encounters: dict[int, CountedEncounter]  # id -> the encounters that count, for their titles
+    encounters: dict[int, Titled]  # id -> the encounters that count, for their titles
     settings: RuleSettings  # the school's, as the results were measured
 
 
@@ -49,15 +58,16 @@ def _fact_query(school_id: int):
                    Encounter.planned.is_(False)))
 
 
-def own_progress(pupil: Pupil, today: date,
-                 own: Mapping[int, EncounterFact] | None = None) -> OwnProgress:
+def own_progress(pupil: Pupil, today: date, own: Mapping[int, EncounterFact] | None = None,
+                 titles: Mapping[int, Titled] | None = None) -> OwnProgress:
     """The rules measured in the pupil's current year, met or not yet, with what counted.
 
-    At most four queries: the school's settings, the pupil's own encounters (none when the
-    caller has them already as `own`: `pupils.services.pupil_record` reads them with the
-    record), the encounters offered to their year group (for year-group rules only) and the
-    titles of those that count. Nothing after today counts, nor anything from before they
-    joined or after they left."""
+    At most four queries: the school's settings, the pupil's own encounters, the encounters
+    offered to their year group (for year-group rules only) and the titles of those that
+    count. A caller that has read the pupil's record (`pupils.services.pupil_record`) passes
+    its facts as `own` and its entries as `titles`, sparing the second and (unless something
+    only offered to the year group counts) the last. Nothing after today counts, nor
+    anything from before they joined or after they left."""
     academic_year = academic_year_of(today)
     settings = school_settings(pupil.school_id)
     fact = PupilFact(pupil.cohort, pupil.joined_on, pupil.left_on, pupil.considering_he)
@@ -75,9 +85,12 @@ def own_progress(pupil: Pupil, today: date,
             .where(EncounterOffer.cohort == pupil.cohort)))
     results = own_results(rules, fact, own, offered, academic_year,
                           as_of_day(academic_year, today), settings)
-    wanted = sorted({i for r in results for i in r.counted})
-    encounters = {row.id: CountedEncounter(row.id, row.title, row.date)
-                  for row in db.session.execute(
-                      select(Encounter.id, Encounter.title, Encounter.date)
-                      .where(Encounter.id.in_(wanted)))} if wanted else {}
+    titles = titles or {}
+    wanted = {i for r in results for i in r.counted}
+    encounters: dict[int, Titled] = {i: titles[i] for i in wanted if i in titles}
+    if missing := sorted(wanted - encounters.keys()):
+        encounters.update((row.id, CountedEncounter(row.id, row.title, row.date))
+                          for row in db.session.execute(
+                              select(Encounter.id, Encounter.title, Encounter.date)
+                              .where(Encounter.id.in_(missing))))
     return OwnProgress(results, encounters, settings)
