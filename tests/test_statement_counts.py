@@ -102,7 +102,34 @@ def test_own_record_does_not_query_per_encounter(app, client, make_user, make_pu
                            organisation=college if kind == EncounterKind.COLLEGE else None)
         counts.append(statements_for(client, count_statements, "/me"))
     assert counts[0] == counts[1], f"/me: {counts} statements for 2 and 20 more encounters"
-    assert counts[1] <= 14  # roll, record, progress, and the next planned events that would count
+    # user, pupil, record (with benchmarks and organisations), guidance, settings, offered
+    # to the year group, planned events, placements (issue 14: was 14)
+    assert counts[1] <= 8, counts
+
+
+# A full ORM load of an encounter or placement shows as columns the pages never show.
+NOT_SHOWN = ("encounter.created_by_id", "encounter.invited_groups, encounter.adviser",
+             "placement.contact_email", "encounter_benchmark.encounter_id IN")
+
+
+@pytest.mark.parametrize("who, ceiling", [("pupil", 7), ("lead", 7)])
+def test_own_record_and_pupil_page_select_only_what_they_show(
+        app, client, make_user, make_pupil, make_encounter, make_organisation, lead,
+        count_statements, who, ceiling):
+    """/me and /pupils/<id> read the columns they show (issue 14), never whole rows."""
+    pupil = make_pupil(year=10, tutor_group="10A")
+    make_user("pupil", Role.PUPIL, pupil_id=pupil.id)
+    college = make_organisation("Riverside College", OrganisationKind.FE_COLLEGE)
+    for n, kind in enumerate([EncounterKind.EMPLOYER_TALK, EncounterKind.COLLEGE]):
+        make_encounter([pupil], kind, on=today_london() - timedelta(days=n),
+                       organisation=college if kind == EncounterKind.COLLEGE else None)
+    client.login(who)
+    with count_statements() as statements:
+        response = client.get("/me" if who == "pupil" else f"/pupils/{pupil.id}")
+    assert response.status_code == 200 and "Riverside College" in response.get_data(as_text=True)
+    for fragment in NOT_SHOWN:
+        assert not statements.matching(fragment), statements.text()
+    assert len(statements) <= ceiling, statements.text()
 
 
 def test_pupil_list_does_not_query_per_pupil(app, client, lead, school, count_statements):

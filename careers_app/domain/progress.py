@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .academic import YEAR_GROUPS, academic_year_bounds, year_group
 from .pupil_flags import SEND_CODES, has_send, send_label
@@ -317,17 +318,21 @@ def encounter_facts(rows: Iterable) -> dict[int, EncounterFact]:
     """Rows of one encounter and one of its benchmarks each (attributes id, date,
     organisation_id, kind, meaningful, planned, deleted_at, adviser_level6, adviser_name,
     benchmark): one EncounterFact per encounter, by id."""
-    facts: dict[int, dict] = {}
-    for row in rows:
-        item = facts.setdefault(row.id, dict(
-            id=row.id, date=row.date, benchmarks=set(), organisation_id=row.organisation_id,
-            organisation_kind=str(row.kind) if row.kind else None, meaningful=row.meaningful,
-            planned=row.planned, deleted=row.deleted_at is not None,
-            adviser_level6=row.adviser_level6, adviser_named=bool(row.adviser_name)))
+    first: dict[int, Any] = {}
+    benchmarks: dict[int, set[int]] = {}
+    for row in rows:  # /me reads every row of the pupil's record: each is read once
+        numbers = benchmarks.get(row.id)
+        if numbers is None:
+            first[row.id], numbers = row, benchmarks.setdefault(row.id, set())
         if row.benchmark is not None:
-            item["benchmarks"].add(row.benchmark)
-    return {k: EncounterFact(**{**v, "benchmarks": frozenset(v["benchmarks"])})
-            for k, v in facts.items()}
+            numbers.add(row.benchmark)
+    return {key: EncounterFact(
+        id=key, date=row.date, benchmarks=frozenset(benchmarks[key]),
+        organisation_id=row.organisation_id,
+        organisation_kind=str(row.kind) if row.kind else None, meaningful=row.meaningful,
+        planned=row.planned, deleted=row.deleted_at is not None,
+        adviser_level6=row.adviser_level6, adviser_named=bool(row.adviser_name))
+        for key, row in first.items()}
 
 
 def measured_rules(pupil: PupilFact, academic_year: int) -> list[Rule]:

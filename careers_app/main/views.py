@@ -38,9 +38,11 @@ def me():
         abort(404)
     pupil = current_user.pupil
     today = today_london()
-    record, coming_up = happened_and_coming_up(pupil_record(pupil), today)
+    whole = pupil_record(pupil)
+    record, coming_up = happened_and_coming_up(whole, today)
     return render("main/me.html", pupil=pupil, record=record, coming_up=coming_up,
-                  academic_year=academic_year_of(today), summary=pupil_summary(pupil, today),
+                  academic_year=academic_year_of(today),
+                  summary=pupil_summary(pupil, today, whole),
                   placements=my_placements(pupil, today))
 
 

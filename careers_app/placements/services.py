@@ -228,15 +228,46 @@ def own_placement(pupil: Pupil, placement_id: int) -> Placement | None:
 
 @dataclass(frozen=True)
 class MyPlacement:
-    placement: Placement
+    """One of the pupil's own placements as /me shows it: exactly the columns it reads (no
+    ORM object, issue 14), with what the pupil may do with it."""
+
+    id: int
+    organisation_name: str | None
+    start_on: date
+    end_on: date
+    mode: str
+    employer_task: str
+    evaluated: bool
+    evaluation_did: str
+    evaluation_learnt: str
+    evaluation_advice: str
     can_evaluate: bool
     upcoming: bool
 
+    @property
+    def mode_label(self) -> str:
+        return rules.mode_label(self.mode)
+
 
 def for_me(pupil: Pupil, as_of: date) -> list[MyPlacement]:
-    """The pupil's placements as /me shows them, with what the pupil may do with each."""
-    return [MyPlacement(p, can_evaluate(p, as_of), p.end_on >= as_of)
-            for p in own_placements(pupil)]
+    """The pupil's placements as /me shows them, newest first (never anyone else's). One query."""
+    rows = db.session.execute(
+        select(Placement.id, Organisation.name.label("organisation_name"),
+               Placement.organisation_id, Placement.start_on, Placement.end_on, Placement.mode,
+               Placement.status, Placement.employer_task, Placement.evaluated_at,
+               Placement.evaluation_did, Placement.evaluation_learnt, Placement.evaluation_advice)
+        .outerjoin(Organisation, Organisation.id == Placement.organisation_id)
+        .where(Placement.pupil_id == pupil.id, Placement.school_id == pupil.school_id,
+               Placement.status != Status.CANCELLED.value)
+        .order_by(Placement.start_on.desc(), Placement.id.desc()))
+    return [MyPlacement(
+        id=row.id, organisation_name=row.organisation_name, start_on=row.start_on,
+        end_on=row.end_on, mode=row.mode, employer_task=row.employer_task,
+        evaluated=row.evaluated_at is not None, evaluation_did=row.evaluation_did,
+        evaluation_learnt=row.evaluation_learnt, evaluation_advice=row.evaluation_advice,
+        can_evaluate=rules.can_evaluate(row.status, row.end_on, row.organisation_id is not None,
+                                        as_of),
+        upcoming=row.end_on >= as_of) for row in rows]
 
 
 def can_evaluate(placement: Placement, as_of: date) -> bool:

@@ -12,12 +12,14 @@ from sqlalchemy import Select, and_, func, or_, select, update
 
 from ..database import contains_pattern, write_transaction
 from ..domain.academic import YEAR_GROUPS, academic_year_of, cohort_for, natural_sort, year_group
-from ..domain.benchmarks import EncounterKind
+from ..domain.benchmarks import EncounterKind, kind_label
 from ..domain.dates import today_london
 from ..domain.search_text import fold, pupil_search_text
 from ..domain.errors import InputError
+from ..domain.progress import encounter_facts
+from ..domain.rules import EncounterFact
 from ..extensions import db
-from ..models import Encounter, Participation, Pupil
+from ..models import Encounter, EncounterBenchmark, Organisation, Participation, Pupil
 from .history import current_values, record_years
 
 
@@ -186,10 +188,29 @@ def refresh_search_text(pupil_ids: Iterable[int]) -> None:
                                                         row.upn)} for row in rows])
 
 
+@dataclass(frozen=True)
+class RecordEntry:
+    """One encounter on a pupil's record, with exactly what the record shows (no ORM object:
+    /me and the pupil page read a column select, issue 14)."""
+
+    id: int
+    title: str
+    kind: EncounterKind
+    date: date
+    academic_year: int
+    meaningful: bool
+    organisation_name: str | None
+    benchmarks: tuple[int, ...]
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
 @dataclass
 class YearRecord:
     academic_year: int
-    encounters: list[Encounter]
+    encounters: list[RecordEntry]
 
 
 @dataclass(frozen=True)
@@ -211,11 +232,13 @@ class GuidanceEntry:
 
 class PupilRecord(list):
     """The pupil's encounters by academic year (a list of YearRecord, newest first), with
-    their guidance interviews as `.guidance` and their own reflections by encounter id as
-    `.reflections`."""
+    their guidance interviews as `.guidance`, their own reflections by encounter id as
+    `.reflections` and, as `.facts`, what the rules read of every encounter on it (the
+    reports' `own_progress` takes them instead of asking the database again)."""
 
     guidance: list[GuidanceEntry]
     reflections: dict[int, str]
+    facts: dict[int, EncounterFact]
 
 
 def guidance_history(pupil: Pupil, *, for_staff: bool = False) -> list[GuidanceEntry]:
@@ -235,21 +258,43 @@ def guidance_history(pupil: Pupil, *, for_staff: bool = False) -> list[GuidanceE
         notes_staff_only=row.notes_staff_only) for row in rows]
 
 
+def _record_query(pupil: Pupil) -> Select:
+    """The pupil's recorded encounters, newest first, one row per benchmark: what the record
+    shows (`encounter_kind`, `organisation_name`, the reflection) and what the rules read
+    (the columns `domain.progress.encounter_facts` takes, Organisation.kind as `kind`)."""
+    return (select(Encounter.id, Encounter.title, Encounter.kind.label("encounter_kind"),
+                   Encounter.date, Encounter.academic_year, Encounter.meaningful,
+                   Encounter.planned, Encounter.deleted_at, Encounter.organisation_id,
+                   Encounter.adviser_level6, Encounter.adviser_name,
+                   Organisation.name.label("organisation_name"), Organisation.kind,
+                   EncounterBenchmark.benchmark, Participation.reflection)
+            .join(Participation, Participation.encounter_id == Encounter.id)
+            .outerjoin(Organisation, Organisation.id == Encounter.organisation_id)
+            .outerjoin(EncounterBenchmark, EncounterBenchmark.encounter_id == Encounter.id)
+            .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id,
+                   Encounter.deleted_at.is_(None), Encounter.planned.is_(False))
+            .order_by(Encounter.date.desc(), Encounter.id.desc(), EncounterBenchmark.benchmark))
+
+
 def pupil_record(pupil: Pupil, *, for_staff: bool = False) -> PupilRecord:
     """The pupil's encounters grouped by academic year, newest first, and their guidance
-    interviews (three queries in all). Staff-only guidance notes are left out unless
+    interviews (two queries in all). Staff-only guidance notes are left out unless
     `for_staff`: /me calls this without it."""
-    rows = db.session.execute(
-        select(Encounter, Participation.reflection)
-        .join(Participation, Participation.encounter_id == Encounter.id)
-        .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id,
-               Encounter.deleted_at.is_(None), Encounter.planned.is_(False))
-        .order_by(Encounter.date.desc(), Encounter.id.desc())).all()
-    encounters = [encounter for encounter, _reflection in rows]
+    rows = db.session.execute(_record_query(pupil)).all()
+    entries: list[RecordEntry] = []
+    for _id, group in groupby(rows, key=lambda row: row.id):
+        group = list(group)
+        first = group[0]
+        entries.append(RecordEntry(
+            id=first.id, title=first.title, kind=first.encounter_kind, date=first.date,
+            academic_year=first.academic_year, meaningful=first.meaningful,
+            organisation_name=first.organisation_name,
+            benchmarks=tuple(row.benchmark for row in group if row.benchmark is not None)))
     record = PupilRecord(YearRecord(year, list(items))
-                         for year, items in groupby(encounters, key=lambda e: e.academic_year))
+                         for year, items in groupby(entries, key=lambda e: e.academic_year))
     record.guidance = guidance_history(pupil, for_staff=for_staff)
-    record.reflections = {encounter.id: reflection or "" for encounter, reflection in rows}
+    record.reflections = {row.id: row.reflection or "" for row in rows}
+    record.facts = encounter_facts(rows)
     return record
 
 

@@ -77,10 +77,10 @@ def _pupil_or_404(pupil_id: int):
 def show(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
     today = today_london()
-    return render("pupils/show.html", pupil=pupil,
-                  record=services.pupil_record(pupil, for_staff=True),
+    record = services.pupil_record(pupil, for_staff=True)
+    return render("pupils/show.html", pupil=pupil, record=record,
                   destinations=destination_services.destinations_of(pupil) if pupil.left_on else {},
-                  years_after=YEARS_AFTER, summary=pupil_summary(pupil, today),
+                  years_after=YEARS_AFTER, summary=pupil_summary(pupil, today, record),
                   academic_year=academic_year_of(today))
 
 

@@ -19,7 +19,6 @@ PupilProgress carries its school_id, and each school's own settings are applied 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, distinct, extract, false, func, or_, select, union_all
@@ -27,15 +26,14 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
 from ..database import write_transaction
-from ..domain.academic import (YEAR_GROUPS, academic_year_bounds, academic_year_of, cohort_for,
-                               natural_sort, year_group)
+from ..domain.academic import (YEAR_GROUPS, academic_year_bounds, cohort_for, natural_sort,
+                               year_group)
 from ..domain.benchmarks import OrganisationKind
 from ..domain.progress import (NO_ADVISER, NOT_LEVEL6, PAL_YEAR_GROUPS, Filters, Gap, Matrix,
-                               PalPhase, PupilProgress, add_pupil_counts, build_matrix,
-                               encounter_facts, gap_rows, measured_rules, own_results, pal_phases)
-from ..domain.rules import (KEY_STAGE_START, PAL_RULES, RULES, EncounterFact, Measure, PupilFact,
-                            Rule, RuleResult, RuleSettings, Scope, Window, as_of_day, settings_from,
-                            settings_to)
+                               PalPhase, PupilProgress, add_pupil_counts, build_matrix, gap_rows,
+                               pal_phases)
+from ..domain.rules import (KEY_STAGE_START, PAL_RULES, RULES, Measure, Rule, RuleSettings, Scope,
+                            Window, as_of_day, settings_from, settings_to)
 from ..extensions import db
 from .figure_cache import figure_cache
 from ..models import (Encounter, EncounterBenchmark, EncounterOffer, Organisation, Participation,
@@ -380,54 +378,6 @@ def tutor_groups(school_id: int, academic_year: int, today: date,
         select(group).select_from(Pupil).outerjoin(kept, kept_on)
         .where(*_roll_conditions([school_id], academic_year, as_of, cohorts),
                group.is_not(None)).distinct()).all())
-
-
-# One pupil's own progress ----------------------------------------------------------------------
-
-@dataclass
-class OwnProgress:
-    results: list[RuleResult]
-    encounters: dict[int, Encounter]  # id -> the encounters that count, for their titles
-
-
-def _fact_query(school_id: int):
-    """Encounters of the school with what the rules read, one row per benchmark; the caller
-    joins Participation (what a pupil took part in) or EncounterOffer (what was offered)."""
-    return (select(Encounter.id, Encounter.date, Encounter.organisation_id, Organisation.kind,
-                   Encounter.meaningful, Encounter.planned, Encounter.deleted_at,
-                   Encounter.adviser_level6, Encounter.adviser_name, EncounterBenchmark.benchmark)
-            .select_from(Encounter)
-            .outerjoin(EncounterBenchmark, EncounterBenchmark.encounter_id == Encounter.id)
-            .outerjoin(Organisation, Organisation.id == Encounter.organisation_id)
-            .where(Encounter.school_id == school_id, Encounter.deleted_at.is_(None),
-                   Encounter.planned.is_(False)))
-
-
-def own_progress(pupil: Pupil, today: date) -> OwnProgress:
-    """The rules measured in the pupil's current year, met or not yet, with what counted.
-
-    Three queries: the pupil's own encounters, the encounters offered to their year group
-    (for year-group rules only) and the titles of those that count. Nothing after today
-    counts, nor anything from before they joined or after they left."""
-    academic_year = academic_year_of(today)
-    settings = school_settings(pupil.school_id)
-    fact = PupilFact(pupil.cohort, pupil.joined_on, pupil.left_on, pupil.considering_he)
-    rules = measured_rules(fact, academic_year)
-    own = encounter_facts(db.session.execute(
-        _fact_query(pupil.school_id).join(Participation, Participation.encounter_id == Encounter.id)
-        .where(Participation.pupil_id == pupil.id)))
-    offered: dict[int, EncounterFact] = {}
-    if any(r.scope is Scope.YEAR_GROUP for r in rules):
-        offered = encounter_facts(db.session.execute(
-            _fact_query(pupil.school_id)
-            .join(EncounterOffer, EncounterOffer.encounter_id == Encounter.id)
-            .where(EncounterOffer.cohort == pupil.cohort)))
-    results = own_results(rules, fact, own, offered, academic_year,
-                          as_of_day(academic_year, today), settings)
-    wanted = {i for r in results for i in r.counted}
-    encounters = {e.id: e for e in db.session.scalars(
-        select(Encounter).where(Encounter.id.in_(wanted)))} if wanted else {}
-    return OwnProgress(results, encounters)
 
 
 # Exports ----------------------------------------------------------------------------------------

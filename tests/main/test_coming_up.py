@@ -39,7 +39,7 @@ def test_a_future_talk_is_coming_up_not_taken_part_in(app, client, me, make_enco
 def test_a_future_talk_counts_for_no_rule(app, client, me, make_encounter):
     make_encounter([me], K.EMPLOYER_TALK, today_london() + timedelta(days=1))
     client.login("pupil")
-    from careers_app.reports.services import own_progress
+    from careers_app.reports.own import own_progress
     with app.app_context():
         result = {r.rule.key: r for r in own_progress(db.session.get(Pupil, me.id),
                                                       today_london()).results}

@@ -15,7 +15,8 @@ from careers_app.extensions import db
 from careers_app.models import Encounter, User
 from careers_app.models.placement import Placement
 from careers_app.placements import feedback, records, services
-from careers_app.reports.services import own_progress, progress
+from careers_app.reports.own import own_progress
+from careers_app.reports.services import progress
 
 
 @pytest.fixture
