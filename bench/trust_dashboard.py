@@ -39,17 +39,30 @@ def main() -> None:
         lead.login("trust")
         hello = h.Client(floor.base)
         bare = h.BareConnection(data.url)
+        # A tutor of the first school logs an encounter before each "after a write" sample.
+        writer = h.Client(server.base)
+        writer.login("lead")
+        school_id = h.demo_school(app)
+        writers = (h.pupils_on_roll(app, school_id, tutor_group="10A")
+                   or h.pupils_on_roll(app, school_id))[:30]
+
+        def write():
+            h.log_encounter(writer, writers, "Bench write")
+
         app.login("trust")
-        for path in PAGES:
+        for path, before, scenario in [(p, None, "unchanged data") for p in PAGES] + [
+                (PAGES[0], write, "just after a write in one school")]:
             app.capture_get(path)  # warm this process, as the workers are after warm-up
+            if before:
+                before()
             statements = app.capture_get(path)
             count = sum(s.kind == "execute" for s in statements)
             samples = h.interleave({
                 "page": lambda path=path: lead.get(path, expect=(200,)).ms,
                 "sql": lambda statements=statements: bare.timed_run(statements),
-                "hello": lambda: hello.get("/", expect=(200,)).ms}, args.runs)
+                "hello": lambda: hello.get("/", expect=(200,)).ms}, args.runs, before=before)
             target = TARGET_MS if full_size or data.dialect == "postgresql" else None
-            h.report(f"trust dashboard {path} ({count} SQL statements)", [
+            h.report(f"trust dashboard {path}, {scenario} ({count} SQL statements)", [
                 h.Row("page through gunicorn", samples["page"], samples["sql"], "SQL", target),
                 h.Row("SQL floor: same statements, bare driver", samples["sql"]),
                 h.Row("HTTP floor: bare Flask hello, same gunicorn", samples["hello"]),
