@@ -19,7 +19,7 @@ from . import destinations as destination_services
 from . import logins as login_services
 from . import services
 from .forms import DestinationForm, LoginsForm, PupilFilterForm, PupilForm, yes_no
-from .summary import pupil_summary
+from .summary import happened_and_coming_up, pupil_summary
 
 bp = Blueprint("pupils", __name__)
 bp.before_request(require_staff)
@@ -77,10 +77,12 @@ def _pupil_or_404(pupil_id: int):
 def show(pupil_id: int):
     pupil = _pupil_or_404(pupil_id)
     today = today_london()
-    record = services.pupil_record(pupil, for_staff=True)
-    return render("pupils/show.html", pupil=pupil, record=record,
+    full_record = services.pupil_record(pupil, for_staff=True)
+    # As on /me: what is dated after today has not happened, so it is listed apart.
+    record, coming_up = happened_and_coming_up(full_record, today)
+    return render("pupils/show.html", pupil=pupil, record=record, coming_up=coming_up,
                   destinations=destination_services.destinations_of(pupil) if pupil.left_on else {},
-                  years_after=YEARS_AFTER, summary=pupil_summary(pupil, today, record),
+                  years_after=YEARS_AFTER, summary=pupil_summary(pupil, today, full_record),
                   academic_year=academic_year_of(today))
 
 

@@ -60,3 +60,19 @@ def test_happened_and_coming_up_splits_by_today():
     nothing, later = happened_and_coming_up(PupilRecord([YearRecord(2026, [E(4, date(2027, 1, 1))])]),
                                             today)
     assert list(nothing) == [] and [e.id for e in later] == [4]
+
+
+def test_staff_see_a_future_encounter_as_coming_up_not_in_the_record(client, lead, make_pupil,
+                                                                       make_encounter):
+    from datetime import timedelta
+
+    from careers_app.domain.dates import today_london
+
+    pupil = make_pupil(year=10)
+    make_encounter([pupil], title="Talk that happened", on=today_london() - timedelta(days=2))
+    make_encounter([pupil], title="Talk booked ahead", on=today_london() + timedelta(days=9))
+    client.login("lead")
+    page = client.get(f"/pupils/{pupil.id}").get_data(as_text=True)
+    coming, _sep, rest = page.partition('id="coming-up-heading"')[2].partition("</section>")
+    assert "Talk booked ahead" in coming and "Talk booked ahead" not in rest
+    assert "Talk that happened" in rest
