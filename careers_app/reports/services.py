@@ -76,13 +76,25 @@ def year_values(academic_year: int):
 TAGS = sorted({rule.tag for rule in RULES if rule.tag is not None})
 
 
+def _encounters_of(only: Sequence[int] | None, school_ids: Sequence[int]) -> list[ColumnElement]:
+    """No condition for a whole roll; for a few pupils, the encounters they took part in
+    and those offered to any year group (the offered rule reads those)."""
+    if only is None:
+        return []
+    return [or_(Encounter.id.in_(select(Participation.encounter_id)
+                                 .where(Participation.pupil_id.in_(list(only)))),
+                Encounter.id.in_(select(EncounterOffer.encounter_id)
+                                 .where(EncounterOffer.school_id.in_(list(school_ids)))))]
+
+
 def counted_encounters(school_ids: Sequence[int], academic_year: int, as_of: date,
-                       first_cohort: int):
+                       first_cohort: int, only: Sequence[int] | None = None):
     """CTE: the schools' encounters that can count (meaningful, held, not deleted, up to
     `as_of`), one row each, with the organisation kind and a 0/1 column per benchmark.
 
     Built once per report (a few thousand rows), it spares the per-pupil aggregate a join
-    to encounter_benchmark and organisation for every participation."""
+    to encounter_benchmark and organisation for every participation. With `only` (a few
+    pupils brought up to date), just their encounters and the school's offers are built."""
     flags = [func.max(case((EncounterBenchmark.benchmark == n, 1), else_=0)).label(f"bm{n}")
              for n in TAGS]
     return (select(Encounter.id, Encounter.academic_year, Encounter.date,
@@ -94,7 +106,7 @@ def counted_encounters(school_ids: Sequence[int], academic_year: int, as_of: dat
             .where(Encounter.school_id.in_(list(school_ids)), Encounter.meaningful.is_(True),
                    Encounter.deleted_at.is_(None), Encounter.planned.is_(False),
                    Encounter.academic_year.between(first_cohort, academic_year),
-                   Encounter.date <= as_of)
+                   Encounter.date <= as_of, *_encounters_of(only, school_ids))
             .group_by(Encounter.id, Encounter.academic_year, Encounter.date,
                       Encounter.organisation_id, Encounter.adviser_level6, Encounter.adviser_name,
                       Organisation.kind)
@@ -206,7 +218,7 @@ def progress_queries(school_ids: Sequence[int], academic_year: int, as_of: date,
             .outerjoin(kept, kept_on)
             .where(*_roll_conditions(school_ids, academic_year, as_of, cohorts, only))
             .order_by(Pupil.surname, Pupil.legal_forename, Pupil.id))
-    enc = counted_encounters(school_ids, academic_year, as_of, min(cohorts))
+    enc = counted_encounters(school_ids, academic_year, as_of, min(cohorts), only)
     pupil_rules = [r for r in rules if r.scope is Scope.PUPIL]
     group_rules = [r for r in rules if r.scope is Scope.YEAR_GROUP]
     # Only the year groups a year-group rule measures need its aggregate.
