@@ -228,6 +228,24 @@ def _fill_school(rng, school: School, index: int, pupil_count: int, years: int, 
     seed_roster_history(rng, school.id, lead_id, today, years)  # roster over time (issue 12)
 
 
+def _bulk_insert(table, rows: list[dict], defaults: dict) -> None:
+    """A quarter of a million participations a school: PostgreSQL's COPY (in the session's
+    own transaction), else one Core executemany; never the ORM's per-row bookkeeping."""
+    if not rows:
+        return
+    rows = [{**defaults, **row} for row in rows]
+    columns = list(rows[0])
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    with connection.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
     """Bulk INSERT with ids chosen here, in the order of `rows`.
 
@@ -311,9 +329,7 @@ def _seed_encounters(rng, school_id, lead_id, pupils, organisations, years, toda
         participation_rows = [dict(school_id=school_id, encounter_id=eid, pupil_id=pid,
                                    reflection="")
                               for eid, (*_x, attendees) in zip(ids, plan) for pid in attendees]
-        if participation_rows:
-            # Core, not the ORM's bulk path: a quarter of a million rows a school, and the
-            # ORM's per-row bookkeeping would double the time.
-            db.session.execute(Participation.__table__.insert(), participation_rows)
+        _bulk_insert(Participation.__table__, participation_rows,
+                     defaults=dict(reflection="", agreed_actions=""))
         result.encounters += len(ids)
         result.participations += len(participation_rows)
