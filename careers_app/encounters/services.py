@@ -114,7 +114,9 @@ def _add_participations(school_id: int, encounter_id: int, ticked: list[Ticked])
         rows = [{"school_id": school_id, "encounter_id": encounter_id, "pupil_id": pupil.id,
                  "reflection": "", "agreed_actions": "", "tutor_group": pupil.tutor_group}
                 for pupil in ticked[start:start + ROWS_PER_INSERT]]
-        created += db.session.scalars(insert(table).values(rows).returning(table.c.id)).all()
+        # Parameters beside the statement, not compiled into it: SQLAlchemy caches the
+        # compiled INSERT and sends the rows as one multi-row statement (insertmanyvalues).
+        created += db.session.scalars(insert(table).returning(table.c.id), rows).all()
     audit_trail.record_rows("create", "participation", sorted(created), school_id)
 
 
