@@ -247,7 +247,9 @@ def guidance_history(pupil: Pupil, *, for_staff: bool = False) -> list[GuidanceE
         select(Encounter.id, Encounter.date, Encounter.adviser_name, Encounter.adviser_level6,
                Encounter.notes, Encounter.notes_staff_only, Participation.agreed_actions)
         .join(Participation, Participation.encounter_id == Encounter.id)
-        .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id,
+        # The school is checked on the participation: a condition on the encounter's school
+        # leads PostgreSQL to scan all the school's encounters instead of the pupil's few.
+        .where(Participation.pupil_id == pupil.id, Participation.school_id == pupil.school_id,
                Encounter.kind == EncounterKind.GUIDANCE_INTERVIEW,
                Encounter.deleted_at.is_(None), Encounter.planned.is_(False))
         .order_by(Encounter.date.desc(), Encounter.id.desc())).all()
@@ -271,7 +273,7 @@ def _record_query(pupil: Pupil) -> Select:
             .join(Participation, Participation.encounter_id == Encounter.id)
             .outerjoin(Organisation, Organisation.id == Encounter.organisation_id)
             .outerjoin(EncounterBenchmark, EncounterBenchmark.encounter_id == Encounter.id)
-            .where(Participation.pupil_id == pupil.id, Encounter.school_id == pupil.school_id,
+            .where(Participation.pupil_id == pupil.id, Participation.school_id == pupil.school_id,
                    Encounter.deleted_at.is_(None), Encounter.planned.is_(False))
             .order_by(Encounter.date.desc(), Encounter.id.desc(), EncounterBenchmark.benchmark))
 
